@@ -1,0 +1,1 @@
+"""Local Sphinx extensions for the bilingual edition: one module per feature."""
