@@ -57,7 +57,9 @@ def sphinx_build(builder: str, edition: str, build_dir: Path) -> subprocess.Comp
 def build_editions(builder: str, editions: list[str], build_dir: Path) -> dict[str, Path]:
     """Build the editions at once (one process each) and return their output directories."""
     with ThreadPoolExecutor(max_workers=len(editions)) as pool:
-        results = dict(zip(editions, pool.map(lambda e: sphinx_build(builder, e, build_dir), editions)))
+        results = dict(
+            zip(editions, pool.map(lambda e: sphinx_build(builder, e, build_dir), editions), strict=True)
+        )
     failed = []
     for edition, result in results.items():
         output = (result.stdout + result.stderr).strip()
