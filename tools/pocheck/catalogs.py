@@ -169,7 +169,15 @@ def update_catalog(pot: Path, po: Path, language: str) -> str:
         catalog.update(template, update_header_comment=False, keep_user_comments=True)
         status = "updated"
     else:
-        catalog = Catalog(locale=language, project=template.project, charset="utf-8")
+        catalog = Catalog(locale=language, project=template.project, charset="utf-8", fuzzy=False)
+        sibling = next(iter(sorted(po.parent.glob("*.po"))), None)
+        if sibling is not None:  # the same header as the language's other catalogs
+            model = read_catalog(sibling)
+            catalog.header_comment = model.header_comment
+            catalog.last_translator = model.last_translator
+            catalog.language_team = model.language_team
+            catalog.version = model.version
+            catalog.msgid_bugs_address = model.msgid_bugs_address
         catalog.update(template)
         status = "created"
     po.parent.mkdir(parents=True, exist_ok=True)

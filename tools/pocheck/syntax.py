@@ -69,8 +69,8 @@ def check_headers(project: Project, path: Path) -> list[Problem]:
     """Language, charset and Plural-Forms headers."""
     shown = project.relative(path)
     lines = path.read_text(encoding="utf-8").splitlines()
-    header = read_catalog(path).mime_headers
-    fields = dict(header)
+    catalog = read_catalog(path)
+    fields = dict(catalog.mime_headers)
     language = project.language_of(path)
     problems = []
     if fields.get("Language") != language:
@@ -100,6 +100,11 @@ def check_headers(project: Project, path: Path) -> list[Problem]:
                 "header Plural-Forms is missing or malformed",
                 'write "Plural-Forms: nplurals=2; plural=(n != 1);\\n" (English)',
             )
+        )
+    if catalog.fuzzy:
+        problems.append(
+            Problem(shown, header_line(lines, "Project-Id-Version"), "the header is marked fuzzy",
+                    'fill in the header, then delete the "#, fuzzy" line above msgid ""')
         )
     return problems
 
