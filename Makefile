@@ -71,4 +71,4 @@ live: $(STAMP) ## Live preview rebuilt on every saved .md or .po (make live LANG
 		--ignore '*.mo' source $(BUILDDIR)/live/$(LANGUAGE)
 
 podiff: ## Make git diff of .po files readable (drops #: lines; once per clone)
-	@git config diff.podiff.textconv tools/po-textconv
+	@git config diff.podiff.textconv tools/po-textconv 2>/dev/null || true

@@ -31,10 +31,13 @@ def check_file(project: Project, path: Path) -> list[Problem]:
     for text in result.stderr.splitlines():
         match = MSGFMT_LINE.match(text)
         if match and match["path"] == shown:
+            line = int(match["line"])
+            if "end-of-line within string" in match["what"]:
+                line -= 1  # msgfmt counts the newline that ended the string: the quote is open above
             problems.append(
                 Problem(
                     shown,
-                    int(match["line"]),
+                    line,
                     f"msgfmt: {match['what']}",
                     "fix the PO syntax (quotes, keywords, UTF-8); msgfmt --check must pass",
                     fatal=True,
@@ -103,8 +106,12 @@ def check_headers(project: Project, path: Path) -> list[Problem]:
         )
     if catalog.fuzzy:
         problems.append(
-            Problem(shown, header_line(lines, "Project-Id-Version"), "the header is marked fuzzy",
-                    'fill in the header, then delete the "#, fuzzy" line above msgid ""')
+            Problem(
+                shown,
+                header_line(lines, "Project-Id-Version"),
+                "the header is marked fuzzy",
+                'fill in the header, then delete the "#, fuzzy" line above msgid ""',
+            )
         )
     return problems
 
