@@ -178,7 +178,8 @@ def gate_catalogs() -> None:
 
 def live_markup(html_file: Path) -> set[str]:
     """Script tags, event handlers and script URLs in a page's article."""
-    article = BeautifulSoup(html_file.read_text(encoding="utf-8"), "lxml").select_one("article")
+    soup = BeautifulSoup(html_file.read_text(encoding="utf-8"), "lxml")
+    article = soup.select_one("article") or soup.select_one("[role=main], div.body")
     found = set()
     for element in article.find_all(True) if article else []:
         if element.name in LIVE_TAGS:

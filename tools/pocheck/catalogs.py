@@ -9,7 +9,7 @@ from pathlib import Path
 
 import polib
 from babel.messages.catalog import Catalog
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import normalize, read_po, write_po
 
 #: The project's one wrap width; every catalog is written by Babel at this width.
 WIDTH = 79
@@ -134,16 +134,33 @@ def load_entries(project: Project, path: Path) -> list[Entry]:
 
 
 def read_catalog(path: Path) -> Catalog:
-    """Read a catalog with Babel, keeping previous msgids and obsolete entries."""
+    """Read a catalog with Babel, keeping previous msgids (``#|``, which Babel's reader skips)."""
     with path.open("rb") as f:
-        return read_po(f, charset="utf-8", abort_invalid=True)
+        catalog = read_po(f, charset="utf-8", abort_invalid=True)
+    for message in [*catalog, *catalog.obsolete.values()]:  # Babel reads "#|" lines as comments
+        message.user_comments = [c for c in message.user_comments if not c.startswith("|")]
+    for entry in polib.pofile(str(path)):
+        if entry.previous_msgid and entry.msgid in catalog:
+            catalog[entry.msgid].previous_id = [entry.previous_msgid]
+    return catalog
 
 
 def formatted(catalog: Catalog) -> bytes:
     """The one form of a catalog: Babel's ``write_po`` at the project's width, with ``#|``."""
     out = io.BytesIO()
-    write_po(out, catalog, width=WIDTH, include_previous=True)
-    return out.getvalue()
+    write_po(out, catalog, width=WIDTH)
+    text = out.getvalue().decode("utf-8")
+    # Babel's include_previous re-wraps a multi-line previous msgid into one invalid
+    # comment; write it as gettext does: the msgid's own lines, each behind "#| ".
+    for message in catalog:
+        if message.id and message.previous_id and isinstance(message.id, str):
+            block = f"msgid {normalize(message.id, width=WIDTH)}\nmsgstr"
+            previous = "".join(
+                f"#| {line}\n"
+                for line in f"msgid {normalize(message.previous_id[0], width=WIDTH)}".splitlines()
+            )
+            text = text.replace(f"\n{block}", f"\n{previous}{block}", 1)
+    return text.encode("utf-8")
 
 
 def format_catalog(path: Path) -> bool:
@@ -166,7 +183,11 @@ def update_catalog(pot: Path, po: Path, language: str) -> str:
             del catalog.obsolete[message.id]
             message.flags.add("fuzzy")
             catalog[message.id] = message
+        previous = {m.id: m.previous_id for m in catalog if m.id and m.previous_id}
         catalog.update(template, update_header_comment=False, keep_user_comments=True)
+        for message in catalog:  # Babel forgets the #| of entries that were already fuzzy
+            if message.id in previous and message.fuzzy and not message.previous_id:
+                message.previous_id = previous[message.id]
         status = "updated"
     else:
         catalog = Catalog(locale=language, project=template.project, charset="utf-8", fuzzy=False)
