@@ -9,8 +9,14 @@ export SPHINXOPTS
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed-requirements
 
+# -- Reproducible builds: every sphinx-build/latexmk below sees the last commit's time.
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 1515456000)
+FORCE_SOURCE_DATE := 1
+export SOURCE_DATE_EPOCH FORCE_SOURCE_DATE
+NODE_STAMP := node_modules/.installed-package-lock
+
 .DEFAULT_GOAL := help
-.PHONY: help html gettext test lint clean distclean system-html system-test
+.PHONY: help html gettext test lint clean distclean system-html system-test epub all dist
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -30,10 +36,23 @@ system-test: ## Install (or name) the Debian packages the tests need
 html: $(STAMP) system-html ## Build the Korean and English HTML editions into build/html
 	$(BIN)/python tools/publish.py html --build-dir $(BUILDDIR)
 
+epub: $(STAMP) system-html ## Build the Korean and English EPUBs into build/epub
+	$(BIN)/python tools/publish.py epub --build-dir $(BUILDDIR)
+
+all: $(STAMP) system-html ## Build and publish everything: EPUB, (PDF,) then the HTML site linking them
+	$(BIN)/python tools/publish.py all --build-dir $(BUILDDIR)
+
+dist: all ## Pack the published site (both languages, downloads) into build/dist/*.tar.gz
+	$(BIN)/python tools/publish.py dist --build-dir $(BUILDDIR)
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
 gettext: $(STAMP) ## Extract message templates (.pot) into build/gettext
 	$(BIN)/sphinx-build -b gettext -q -c . source $(BUILDDIR)/gettext
 
-test: $(STAMP) system-test check-po ## Run the catalog gate and the test suite (builds into a temporary directory)
+test: $(STAMP) $(NODE_STAMP) system-test check-po ## Run the catalog gate and the test suite (builds into a temporary directory)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP) ## Lint and format-check the Python code with ruff
@@ -43,32 +62,5 @@ lint: $(STAMP) ## Lint and format-check the Python code with ruff
 clean: ## Remove build output
 	rm -rf $(BUILDDIR)
 
-distclean: clean ## Remove build output and the virtual environment
-	rm -rf $(VENV)
-
-# -- Translator's workflow (catalogs) -------------------------------------------
-LANGUAGE ?= en
-PO       := $(BIN)/python tools/po.py
-.PHONY: update-po stats stats-json check-po format-po live podiff
-
-update-po: gettext podiff ## Refresh locale/en catalogs from the templates (changed: fuzzy with #|, removed: #~)
-	$(PO) update --pot-dir $(BUILDDIR)/gettext --language $(LANGUAGE)
-
-stats: $(STAMP) ## Translation progress per catalog (entries and characters); ARGS=--json for tools
-	@$(PO) stats --language $(LANGUAGE) $(ARGS)
-
-stats-json: $(STAMP) ## Translation progress as JSON
-	@$(PO) stats --language $(LANGUAGE) --json
-
-check-po: $(STAMP) system-html ## The catalog gate: syntax, completeness, markup, numbers, glossary, security, spelling
-	$(PO) check
-
-format-po: $(STAMP) ## Rewrite every catalog in the project's one form (Babel, width 79)
-	$(PO) format
-
-live: $(STAMP) ## Live preview rebuilt on every saved .md or .po (make live LANGUAGE=en)
-	$(BIN)/sphinx-autobuild -D language=$(LANGUAGE) -c . --watch locale --watch bilingual \
-		--ignore '*.mo' source $(BUILDDIR)/live/$(LANGUAGE)
-
-podiff: ## Make git diff of .po files readable (drops #: lines; once per clone)
-	@git config diff.podiff.textconv tools/po-textconv 2>/dev/null || true
+distclean: clean ## Remove build output, the virtual environment and node_modules
+	rm -rf $(VENV) node_modules

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -66,3 +67,44 @@ html_show_sourcelink = False
 html_theme_options = {
     "top_of_page_buttons": [],
 }
+
+# -- Publishing: the web, EPUB, downloads ------------------------------------
+# See docs-notes/publishing.md. English names of the book come from the catalogs
+# (bilingual/edition_meta.py); web addresses per language from html_baseurl
+# (bilingual/web.py): each language is published under <html_baseurl><lang>/.
+
+extensions += [
+    "bilingual.edition_meta",
+    "bilingual.web",
+    "bilingual.epub",
+    "bilingual.downloads",
+]
+version = release = "1.0"
+# The site's root URL, in this one place; EDITION_BASEURL publishes it elsewhere.
+html_baseurl = os.environ.get("EDITION_BASEURL", "https://kisdi-locality.github.io/edition/")
+html_css_files += ["downloads.css"]
+
+# Link previews: og:url, og:locale and the sitemap's addresses are set per language.
+ogp_social_cards = {"enable": False}  # matplotlib images: no Hangul font, not reproducible
+ogp_enable_meta_description = True
+sitemap_url_scheme = "{lang}{link}"
+sitemap_excludes = ["search.html", "genindex.html", "404.html"]
+
+# Downloads offered on every page, each in the page's language. tools/publish.py
+# builds them, copies them into <site>/downloads/ and lists in
+# edition_download_builders (-D) the ones it publishes.
+edition_name = "kisdi-locality-2018"
+edition_downloads = [
+    {"format": "EPUB", "builder": "epub", "file": "{name}-{lang}.epub", "type": "application/epub+zip"},
+]
+
+epub_theme = "epub"
+epub_templates_path: list[str] = []  # furo's page overrides are for the web only
+epub_basename = edition_name  # tools/publish.py renames it <name>-<lang>.epub
+epub_publisher = epub_contributor = "KISDI 정보통신정책연구원"
+epub_scheme = "URL"  # epub_identifier: the language's URL (bilingual/epub.py)
+epub_uid = "edition-id"
+epub_css_files = ["epub-korean.css"]
+epub_exclude_files = [".buildinfo.bak", "_static/korean.css", "_static/downloads.css", "_static/switcher.js"]
+epub_show_urls = "no"
+epub_use_index = False

@@ -1,24 +1,32 @@
 """Build and publish the edition: every language in parallel, then one atomic swap.
 
-    python tools/publish.py html
+    python tools/publish.py html|epub|all|dist
 
-Each edition (the Korean, the English, and the side-by-side ko-en view) builds
-incrementally in build/work/<builder>/<edition> (its doctrees in
-build/doctrees/<edition>). Only when every edition succeeded is the result copied
-into a staging directory, completed with the language chooser, and renamed over
-build/html; a failure leaves the last good site untouched and says what failed.
+The catalog gate runs first. Then each edition (the Korean, the English, and for the
+site the side-by-side ko-en view) builds incrementally in
+build/work/<builder>/<edition>. Only when every edition succeeded is the result
+copied into a staging directory, completed (language chooser, sitemap, downloads),
+and renamed over build/html (build/epub, …); a failure leaves the last good output
+untouched and says what failed. Builds are reproducible: every subprocess gets
+SOURCE_DATE_EPOCH (the last commit's time unless set), and `dist` packs the site
+into a tar.gz whose bytes depend only on the files.
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import html
+import io
 import os
+import runpy
 import shutil
 import subprocess
 import sys
+import tarfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from xml.etree import ElementTree
 
 from bs4 import BeautifulSoup
 
@@ -35,20 +43,52 @@ EDITIONS = {lang: [f"language={lang}"] for lang in LANGUAGES} | {
 }
 LANGUAGE_NAMES = {"ko": "한국어", "en": "English"}
 SPHINXOPTS = os.environ.get("SPHINXOPTS", "-nW --keep-going").split()
+#: SOURCE_DATE_EPOCH outside a git checkout: the column's publication date, 2018-01-09.
+FALLBACK_SOURCE_DATE_EPOCH = "1515456000"
+#: Builders whose output the site offers for download, built before the HTML.
+DOWNLOAD_BUILDERS = ["epub"]
+#: What `all` publishes, in order: the downloads first, so that the site links them.
+ALL_TARGETS = [*DOWNLOAD_BUILDERS, "html"]
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XHTML_NS = "http://www.w3.org/1999/xhtml"
 
 
 class BuildError(Exception):
     """A step of the publication failed; the message says which and why."""
 
 
-def sphinx_build(builder: str, edition: str, build_dir: Path) -> subprocess.CompletedProcess[str]:
+def source_date_epoch() -> str:
+    """SOURCE_DATE_EPOCH if set, else the last commit's time, else a fixed date."""
+    if epoch := os.environ.get("SOURCE_DATE_EPOCH"):
+        return epoch
+    result = subprocess.run(
+        ["git", "-C", str(ROOT), "log", "-1", "--format=%ct"], capture_output=True, text=True, check=False
+    )
+    return (
+        result.stdout.strip()
+        if result.returncode == 0 and result.stdout.strip()
+        else FALLBACK_SOURCE_DATE_EPOCH
+    )
+
+
+def conf_value(name: str) -> str:
+    """A setting of the project's conf.py (the site's base URL, the edition's file name)."""
+    return runpy.run_path(str(ROOT / "conf.py"))[name]
+
+
+def sphinx_build(
+    builder: str, edition: str, build_dir: Path, options: list[str]
+) -> subprocess.CompletedProcess[str]:
     """Run sphinx-build for one edition into its work directory."""
     outdir = build_dir / "work" / builder / edition
-    doctrees = build_dir / "doctrees" / edition
+    # Doctrees are per builder too: the epub and HTML builders resolve references differently.
+    doctrees = (
+        build_dir / "doctrees" / edition if builder == "html" else build_dir / "doctrees" / builder / edition
+    )
     overrides = [arg for setting in EDITIONS[edition] for arg in ("-D", setting)]
     cmd = [
         sys.executable, "-m", "sphinx", "build", "-b", builder, *SPHINXOPTS, "-q", *overrides,
-        "-c", str(ROOT), "-d", str(doctrees), str(ROOT / "source"), str(outdir),
+        *options, "-c", str(ROOT), "-d", str(doctrees), str(ROOT / "source"), str(outdir),
     ]  # fmt: skip
     result = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if result.returncode != 0:
@@ -58,12 +98,14 @@ def sphinx_build(builder: str, edition: str, build_dir: Path) -> subprocess.Comp
     return result
 
 
-def build_editions(builder: str, editions: list[str], build_dir: Path) -> dict[str, Path]:
+def build_editions(
+    builder: str, editions: list[str], build_dir: Path, options: list[str] | None = None
+) -> dict[str, Path]:
     """Build the editions at once (one process each) and return their output directories."""
+    options = options or []
     with ThreadPoolExecutor(max_workers=len(editions)) as pool:
-        results = dict(
-            zip(editions, pool.map(lambda e: sphinx_build(builder, e, build_dir), editions), strict=True)
-        )
+        runs = pool.map(lambda edition: sphinx_build(builder, edition, build_dir, options), editions)
+        results = dict(zip(editions, runs, strict=True))
     failed = []
     for edition, result in results.items():
         output = (result.stdout + result.stderr).strip()
@@ -157,8 +199,38 @@ def publish(staging: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def stage_html(outputs: dict[str, Path], build_dir: Path) -> Path:
-    """Copy each language's output into a fresh staging directory and add the chooser."""
+def published_downloads(build_dir: Path) -> dict[str, list[Path]]:
+    """The download files already published (build/epub, …), by builder."""
+    found = {builder: sorted((build_dir / builder).glob("*-*.*")) for builder in DOWNLOAD_BUILDERS}
+    return {builder: files for builder, files in found.items() if files}
+
+
+def combined_sitemap(staging: Path) -> bytes:
+    """One sitemap.xml for the whole site from each language's, sorted, with hreflang alternates."""
+    ElementTree.register_namespace("", SITEMAP_NS)
+    ElementTree.register_namespace("xhtml", XHTML_NS)
+    urls = []
+    for lang in LANGUAGES:
+        sitemap = staging / lang / "sitemap.xml"
+        if not sitemap.exists():
+            raise BuildError(f"{sitemap}: sphinx-sitemap wrote no sitemap (is html_baseurl set?)")
+        urls += ElementTree.parse(sitemap).getroot().findall(f"{{{SITEMAP_NS}}}url")
+        sitemap.unlink()
+    # The side-by-side view is not listed: its pages name the English ones as canonical.
+    (staging / SIDE_BY_SIDE / "sitemap.xml").unlink(missing_ok=True)
+    root = ElementTree.Element(f"{{{SITEMAP_NS}}}urlset")
+    root.extend(sorted(urls, key=lambda url: url.findtext(f"{{{SITEMAP_NS}}}loc")))
+    ElementTree.indent(root)
+    return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def robots_txt(sitemap_url: str) -> str:
+    """Let every crawler in and tell it where the sitemap is."""
+    return f"User-agent: *\nAllow: /\n\nSitemap: {sitemap_url}\n"
+
+
+def stage_html(outputs: dict[str, Path], build_dir: Path, downloads: dict[str, list[Path]]) -> Path:
+    """Copy each language's output into a fresh staging directory; add chooser, sitemap, downloads."""
     staging = build_dir / ".html.staging"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
@@ -166,6 +238,13 @@ def stage_html(outputs: dict[str, Path], build_dir: Path) -> Path:
         shutil.copytree(outdir, staging / edition, ignore=shutil.ignore_patterns(".buildinfo", ".doctrees"))
     titles = {lang: page_title(staging / lang / "index.html") for lang in LANGUAGES}
     (staging / "index.html").write_text(chooser_html(titles), encoding="utf-8")
+    (staging / "sitemap.xml").write_bytes(combined_sitemap(staging))
+    baseurl = conf_value("html_baseurl").rstrip("/")
+    (staging / "robots.txt").write_text(robots_txt(f"{baseurl}/sitemap.xml"), encoding="utf-8")
+    for files in downloads.values():
+        (staging / "downloads").mkdir(exist_ok=True)
+        for file in files:
+            shutil.copy2(file, staging / "downloads" / file.name)
     return staging
 
 
@@ -214,21 +293,110 @@ def check_translated_html(outputs: dict[str, Path]) -> None:
         raise BuildError("translated pages contain live markup that the Korean pages do not have")
 
 
+def publish_html(build_dir: Path) -> Path:
+    """Build the site in both languages, linking the downloads already published, and swap it in."""
+    downloads = published_downloads(build_dir)
+    options = ["-D", f"edition_download_builders={','.join(downloads)}"] if downloads else []
+    outputs = build_editions("html", list(EDITIONS), build_dir, options)
+    check_translated_html(outputs)
+    publish(stage_html(outputs, build_dir, downloads), build_dir / "html")
+    return build_dir / "html" / "index.html"
+
+
+def publish_epub(build_dir: Path) -> Path:
+    """Build one EPUB per language and swap them in as build/epub/<name>-<lang>.epub."""
+    outputs = build_editions("epub", LANGUAGES, build_dir)
+    staging = build_dir / ".epub.staging"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    name = conf_value("edition_name")
+    for lang, outdir in outputs.items():
+        built = outdir / f"{name}.epub"
+        if not built.exists():
+            raise BuildError(f"{built}: the epub builder wrote no EPUB")
+        shutil.copy2(built, staging / f"{name}-{lang}.epub")
+    publish(staging, build_dir / "epub")
+    return build_dir / "epub"
+
+
+def tar_entry(path: Path, arcname: str, mtime: int) -> tarfile.TarInfo:
+    """A tar header that depends only on the file's name, kind and content."""
+    info = tarfile.TarInfo(arcname)
+    info.mtime = mtime
+    info.uid = info.gid = 0
+    info.uname = info.gname = ""
+    if path.is_dir():
+        info.type, info.mode = tarfile.DIRTYPE, 0o755
+    else:
+        info.size, info.mode = path.stat().st_size, 0o644
+    return info
+
+
+def site_archive(site: Path, prefix: str, mtime: int) -> bytes:
+    """The site as a reproducible tar.gz: sorted entries, one mtime, owner root, no gzip name/time."""
+    tar_bytes = io.BytesIO()
+    with tarfile.open(fileobj=tar_bytes, mode="w", format=tarfile.PAX_FORMAT) as tar:
+        tar.addfile(tar_entry(site, prefix, mtime))
+        for path in sorted(site.rglob("*"), key=lambda p: p.relative_to(site).as_posix()):
+            info = tar_entry(path, f"{prefix}/{path.relative_to(site).as_posix()}", mtime)
+            if path.is_dir():
+                tar.addfile(info)
+            else:
+                with path.open("rb") as content:
+                    tar.addfile(info, content)
+    packed = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=packed, mtime=mtime, compresslevel=9) as gz:
+        gz.write(tar_bytes.getvalue())
+    return packed.getvalue()
+
+
+def publish_dist(build_dir: Path) -> Path:
+    """Pack the published site (both languages, downloads) into build/dist/<name>-site.tar.gz."""
+    site = build_dir / "html"
+    if not (site / "index.html").exists():
+        raise BuildError(f"{site}: no published site to pack; run `make all` first")
+    name = f"{conf_value('edition_name')}-site"
+    archive = build_dir / "dist" / f"{name}.tar.gz"
+    archive.parent.mkdir(parents=True, exist_ok=True)
+    partial = archive.with_name(f".{archive.name}.partial")
+    partial.write_bytes(site_archive(site, name, int(os.environ["SOURCE_DATE_EPOCH"])))
+    partial.replace(archive)
+    return archive
+
+
+PUBLISHERS = {"html": publish_html, "epub": publish_epub, "dist": publish_dist}
+#: Targets that publish text from the catalogs, and so run the catalog gate first.
+BUILT_FROM_CATALOGS = {"html", "epub"}
+
+
+def run(target: str, build_dir: Path) -> list[Path]:
+    """Publish one target, or every target of `all` in order; return what was written."""
+    targets = ALL_TARGETS if target == "all" else [target]
+    written = []
+    if any(name in BUILT_FROM_CATALOGS for name in targets):
+        gate_catalogs()
+    for name in targets:
+        try:
+            written.append(PUBLISHERS[name](build_dir))
+        except BuildError as error:
+            raise BuildError(f"{name}: {error}; build/{name} was left as it was") from error
+    return written
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("target", choices=["html"])
+    parser.add_argument("target", choices=[*PUBLISHERS, "all"])
     parser.add_argument("--build-dir", type=Path, default=ROOT / "build")
     args = parser.parse_args(argv)
-    build_dir = args.build_dir.resolve()
+    os.environ["SOURCE_DATE_EPOCH"] = source_date_epoch()
+    os.environ.setdefault("FORCE_SOURCE_DATE", "1")  # TeX honours SOURCE_DATE_EPOCH only with this
     try:
-        gate_catalogs()
-        outputs = build_editions("html", list(EDITIONS), build_dir)
-        check_translated_html(outputs)
-        publish(stage_html(outputs, build_dir), build_dir / "html")
+        written = run(args.target, args.build_dir.resolve())
     except BuildError as error:
-        print(f"publish: {error}; build/{args.target} was left as it was.", file=sys.stderr)
+        print(f"publish: {error}.", file=sys.stderr)
         return 1
-    print(f"publish: {build_dir / 'html' / 'index.html'}")
+    for path in written:
+        print(f"publish: {path}")
     return 0
 
 

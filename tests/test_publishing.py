@@ -1,0 +1,379 @@
+"""The published edition (tools/publish.py on the real project): EPUBs, the site on the web, trust.
+
+One session build (`publish.py all` then `dist`) into a temporary directory serves
+most tests; the reproducibility test makes a second clean build and compares them.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import io
+import json
+import os
+import runpy
+import shutil
+import subprocess
+import sys
+import tarfile
+import threading
+import time
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+from xml.etree import ElementTree
+
+import polib
+import pytest
+from bs4 import BeautifulSoup
+from playwright.sync_api import sync_playwright
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+
+import linkcheck
+
+ROOT = Path(__file__).resolve().parent.parent
+LANGUAGES = ["ko", "en"]
+CONF = runpy.run_path(str(ROOT / "conf.py"))
+BASE_URL = CONF["html_baseurl"]
+NAME = CONF["edition_name"]
+OG_LOCALES = {"ko": "ko_KR", "en": "en_US"}
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+XHTML = "{http://www.w3.org/1999/xhtml}"
+DC = "{http://purl.org/dc/elements/1.1/}"
+EPUBCHECK = "/usr/share/java/epubcheck.jar"  # Debian's epubcheck package
+VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"  # `npm ci` (make test)
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run",
+]  # fmt: skip
+#: Pages that are not content: not in the sitemap.
+NON_CONTENT_PAGES = {"search.html", "genindex.html", "404.html"}
+
+
+def publish(build_dir: Path, *targets: str, root: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    """Run tools/publish.py (of the project at *root*) for each target, stopping at the first failure."""
+    for target in targets:
+        result = subprocess.run(
+            [sys.executable, str(root / "tools" / "publish.py"), target, "--build-dir", str(build_dir)],
+            capture_output=True,
+            text=True,
+            check=False,
+            env={k: v for k, v in os.environ.items() if k not in {"SOURCE_DATE_EPOCH", "EDITION_BASEURL"}},
+        )
+        if result.returncode != 0:
+            break
+    return result
+
+
+def build_everything(build_dir: Path) -> Path:
+    """A clean `publish.py all` and `dist`; fail the test with the tool's own message otherwise."""
+    result = publish(build_dir, "all", "dist")
+    assert result.returncode == 0, result.stderr
+    return build_dir
+
+
+def snapshot(directory: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file under *directory*: its bytes and its modification time."""
+    return {
+        path.relative_to(directory).as_posix(): (path.read_bytes(), path.stat().st_mtime_ns)
+        for path in sorted(directory.rglob("*"))
+        if path.is_file()
+    }
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
+
+
+def meta(page: BeautifulSoup, key: str) -> list[str]:
+    """The content of every <meta property|name=key>."""
+    tags = page.find_all("meta", attrs={"property": key}) + page.find_all("meta", attrs={"name": key})
+    return [tag["content"] for tag in tags]
+
+
+def content_pages(site: Path, lang: str) -> list[Path]:
+    return sorted(p for p in (site / lang).glob("*.html") if p.name not in NON_CONTENT_PAGES)
+
+
+def catalog_translation(msgid: str) -> str:
+    """The English msgstr for *msgid* in the project's catalogs."""
+    for po_path in sorted((ROOT / "locale" / "en" / "LC_MESSAGES").glob("*.po")):
+        for entry in polib.pofile(str(po_path)).translated_entries():
+            if entry.msgid == msgid:
+                return entry.msgstr
+    raise LookupError(msgid)
+
+
+@pytest.fixture(scope="session")
+def build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The whole publication, built once from a clean directory."""
+    return build_everything(tmp_path_factory.mktemp("publish") / "build")
+
+
+@pytest.fixture(scope="session")
+def site(build: Path) -> Path:
+    return build / "html"
+
+
+# -- EPUB -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_epub_per_language_passes_epubcheck_without_errors(build: Path, lang: str, tmp_path: Path) -> None:
+    epub = build / "epub" / f"{NAME}-{lang}.epub"
+    report_path = tmp_path / "epubcheck.json"
+    result = subprocess.run(
+        ["java", "-jar", EPUBCHECK, "--json", str(report_path), str(epub)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    report = json.loads(report_path.read_text(encoding="utf-8"))
+    problems = [m for m in report["messages"] if m["severity"] in {"FATAL", "ERROR"}]
+    assert problems == [], problems
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_epub_cover_metadata_names_book_in_its_language(build: Path, lang: str) -> None:
+    with zipfile.ZipFile(build / "epub" / f"{NAME}-{lang}.epub") as epub:
+        metadata = ElementTree.fromstring(epub.read("content.opf")).find(
+            "{http://www.idpf.org/2007/opf}metadata"
+        )
+    expected = {"title": CONF["project"], "creator": CONF["author"], "publisher": CONF["epub_publisher"]}
+    if lang != "ko":
+        expected = {key: catalog_translation(value) for key, value in expected.items()}
+    for key, value in expected.items():
+        assert metadata.findtext(f"{DC}{key}") == value
+    assert metadata.findtext(f"{DC}language") == lang
+    commit_time = subprocess.run(
+        ["git", "-C", str(ROOT), "log", "-1", "--format=%ct"], capture_output=True, text=True, check=True
+    ).stdout
+    assert metadata.findtext(f"{DC}date") == time.strftime(
+        "%Y-%m-%dT%H:%M:%SZ", time.gmtime(int(commit_time))
+    )
+
+
+def test_korean_epub_sets_korean_typography(build: Path) -> None:
+    with zipfile.ZipFile(build / "epub" / f"{NAME}-ko.epub") as epub:
+        page = BeautifulSoup(epub.read("column.xhtml"), "lxml-xml")
+        stylesheets = [link["href"] for link in page.find_all("link", rel="stylesheet")]
+        css = "".join(epub.read(href).decode() for href in stylesheets)
+    assert page.html["lang"] == page.html["xml:lang"] == "ko"
+    korean_rules = css[css.index(":lang(ko)") :]
+    assert "word-break: keep-all" in korean_rules
+    assert "line-height: 1.75" in korean_rules
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_page_links_the_epub_of_its_own_language(site: Path, lang: str) -> None:
+    for page_path in sorted((site / lang).glob("*.html")):
+        links = soup(page_path).select("nav.edition-downloads a[download]")
+        hrefs = [link["href"] for link in links]
+        expected = f"{NAME}-{lang}.epub"
+        assert any(href.endswith(f"downloads/{expected}") for href in hrefs), (page_path, hrefs)
+        assert (site / "downloads" / expected).read_bytes() == (site.parent / "epub" / expected).read_bytes()
+
+
+# -- The site on the web -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_canonical_url_is_the_page_in_its_language(site: Path, lang: str) -> None:
+    for page_path in sorted((site / lang).glob("*.html")):
+        canonical = soup(page_path).find_all("link", rel="canonical")
+        assert [link["href"] for link in canonical] == [f"{BASE_URL}{lang}/{page_path.name}"]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_link_preview_tags_on_every_page_describe_it_in_its_language(site: Path, lang: str) -> None:
+    for page_path in content_pages(site, lang):
+        page = soup(page_path)
+        title = page.find("article").find("h1")
+        for link in title.select("a.headerlink"):
+            link.decompose()
+        assert meta(page, "og:title") == [title.get_text().strip()]
+        assert meta(page, "og:url") == [f"{BASE_URL}{lang}/{page_path.name}"]
+        assert meta(page, "og:locale") == [OG_LOCALES[lang]]
+        assert meta(page, "og:locale:alternate") == [OG_LOCALES[o] for o in LANGUAGES if o != lang]
+        assert meta(page, "og:site_name") and meta(page, "twitter:card") == ["summary"]
+        (description,) = meta(page, "og:description")
+        assert meta(page, "description") == [description]
+        # The page's own text: the start of a paragraph of its article, in its language.
+        article_text = " ".join(page.find("article").get_text().split())
+        assert description.rstrip(" …")[:60] in article_text
+        if lang == "en":  # translated, not the Korean source showing through
+            assert not any("\uac00" <= ch <= "\ud7a3" for ch in description), description
+
+
+def test_sitemap_lists_every_page_of_both_languages_with_hreflang_alternates(site: Path) -> None:
+    urls = ElementTree.parse(site / "sitemap.xml").getroot().findall(f"{SITEMAP}url")
+    locations = [url.findtext(f"{SITEMAP}loc") for url in urls]
+    expected = [f"{BASE_URL}{lang}/{p.name}" for lang in LANGUAGES for p in content_pages(site, lang)]
+    assert locations == sorted(expected)
+    for url in urls:
+        loc = url.findtext(f"{SITEMAP}loc")
+        alternates = {link.get("hreflang"): link.get("href") for link in url.findall(f"{XHTML}link")}
+        page = loc.rsplit("/", 1)[1]
+        assert alternates == {lang: f"{BASE_URL}{lang}/{page}" for lang in LANGUAGES}
+    assert not list(site.glob("*/sitemap.xml")), "one sitemap, at the root"
+
+
+def test_robots_txt_points_to_the_sitemap(site: Path) -> None:
+    lines = (site / "robots.txt").read_text().splitlines()
+    assert "User-agent: *" in lines
+    assert f"Sitemap: {BASE_URL}sitemap.xml" in lines
+
+
+class StaticHostHandler(http.server.SimpleHTTPRequestHandler):
+    """A static host serving the site under its base path, with <lang>/404.html for missing pages."""
+
+    base_path = urlsplit(BASE_URL).path
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def send_head(self):  # type: ignore[no-untyped-def]
+        path = urlsplit(self.path).path
+        local = Path(self.translate_path(path.replace(self.base_path, "/", 1)))
+        if path.startswith(self.base_path) and local.exists():
+            self.path = path.replace(self.base_path, "/", 1)
+            return super().send_head()
+        lang = next((lang for lang in LANGUAGES if path.startswith(f"{self.base_path}{lang}/")), LANGUAGES[0])
+        body = (Path(self.directory) / lang / "404.html").read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+
+@pytest.fixture(scope="module")
+def static_host(site: Path) -> Iterator[str]:
+    handler = functools.partial(StaticHostHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}{StaticHostHandler.base_path}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_not_found_page_works_from_any_depth(static_host: str, site: Path, lang: str) -> None:
+    expected_title = soup(site / lang / "404.html").find("article").find("h1").get_text().strip()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        missing_page = f"{static_host}{lang}/no/such/deep/page.html"
+        failed: list[str] = []
+        page.on("requestfailed", lambda request: failed.append(request.url))
+        page.on("response", lambda r: r.status >= 400 and r.url != missing_page and failed.append(r.url))
+        response = page.goto(missing_page)
+        assert response.status == 404
+        assert page.locator("article h1").inner_text().strip() == expected_title
+        assert page.evaluate("document.documentElement.lang") == lang
+        # furo's stylesheet applied (not a bare page): its sidebar is laid out beside the article.
+        assert (
+            page.evaluate("getComputedStyle(document.querySelector('.sidebar-drawer')).display") != "inline"
+        )
+        assert failed == []
+        page.locator("a.sidebar-brand").click()
+        page.wait_for_load_state()
+        assert page.url == f"{static_host}{lang}/index.html"
+        browser.close()
+
+
+# -- Builds a publisher can trust ----------------------------------------------------
+
+
+def test_site_has_no_broken_internal_link(site: Path) -> None:
+    broken = linkcheck.check_site(site, BASE_URL)
+    assert [str(link) for link in broken] == []
+    # The check went through the cross-language links and the chooser too.
+    chooser_links = [a["href"] for a in soup(site / "index.html").find_all("a")]
+    assert chooser_links == [f"{lang}/index.html" for lang in LANGUAGES]
+
+
+def test_site_html_is_valid_for_the_nu_html_checker(site: Path) -> None:
+    result = subprocess.run(
+        ["java", "-jar", str(VNU), "--format", "json", "--skip-non-html", str(site)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    messages = json.loads(result.stderr)["messages"]
+    checked = {m["url"] for m in messages}
+    errors = [
+        f"{m['url'].split(str(site))[-1]}:{m.get('lastLine')}: {m['message']}"
+        for m in messages
+        if m["type"] in {"error", "non-document-error"}
+    ]
+    # furo 2025.12.19 causes no error here; its warnings are listed in docs-notes/publishing.md.
+    assert errors == []
+    assert checked, "vnu reported nothing at all: did it check the site?"
+
+
+def test_two_clean_builds_are_byte_identical(build: Path, tmp_path: Path) -> None:
+    second = build_everything(tmp_path / "build")
+    differing = []
+    for output in ("html", "epub", "dist"):
+        first_files = {
+            p.relative_to(build): p.read_bytes() for p in (build / output).rglob("*") if p.is_file()
+        }
+        second_files = {
+            p.relative_to(second): p.read_bytes() for p in (second / output).rglob("*") if p.is_file()
+        }
+        differing += sorted(str(p) for p in first_files.keys() ^ second_files.keys())
+        differing += sorted(
+            str(p) for p in first_files.keys() & second_files.keys() if first_files[p] != second_files[p]
+        )
+    assert differing == []
+
+
+def test_dist_archive_holds_the_published_site_with_fixed_owner_and_time(build: Path) -> None:
+    (archive,) = (build / "dist").glob("*.tar.gz")
+    with tarfile.open(archive) as tar:
+        members = tar.getmembers()
+    names = [m.name for m in members]
+    assert names == sorted(names, key=lambda n: n.split("/", 1)[-1] if "/" in n else "")
+    prefix = names[0]
+    published = sorted(p.relative_to(build / "html").as_posix() for p in (build / "html").rglob("*"))
+    assert [n.removeprefix(prefix + "/") for n in names[1:]] == published
+    assert {(m.uid, m.gid, m.uname, m.gname) for m in members} == {(0, 0, "", "")}
+    assert len({m.mtime for m in members}) == 1
+    assert f"{prefix}/downloads/{NAME}-en.epub" in names
+
+
+def copy_project(destination: Path) -> Path:
+    """The project's sources, tools and catalogs, in a scratch directory that a test may break."""
+    destination.mkdir(parents=True)
+    for name in ("conf.py", "source", "locale", "bilingual", "tools"):
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, destination / name, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
+        else:
+            shutil.copy2(source, destination / name)
+    return destination
+
+
+def test_broken_catalog_leaves_last_good_site_untouched_and_says_what_failed(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    build_dir = tmp_path / "build"
+    assert publish(build_dir, "html", root=project).returncode == 0
+    before = snapshot(build_dir / "html")
+
+    catalog = project / "locale" / "en" / "LC_MESSAGES" / "column.po"
+    po = polib.pofile(str(catalog))
+    entry = next(e for e in po.translated_entries() if e.msgid.startswith("지역의 수요체제"))
+    entry.msgstr = "A paragraph that cites {term}`a term no glossary defines`."
+    po.save()
+    result = publish(build_dir, "html", root=project)
+
+    assert result.returncode != 0
+    assert "column" in result.stderr and "a term no glossary defines" in result.stderr
+    assert "html: sphinx-build -b html failed for: en" in result.stderr
+    assert "build/html was left as it was" in result.stderr
+    assert snapshot(build_dir / "html") == before
