@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import runpy
 import subprocess
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -14,6 +15,7 @@ from conftest import EDITIONS, LANGUAGES, ROOT, Seed, Site
 
 PAGES = ("index", "column", "glossary", "about")
 CATALOGS = sorted((ROOT / "locale" / "en" / "LC_MESSAGES").glob("*.po"))
+BASEURL = runpy.run_path(str(ROOT / "conf.py"))["html_baseurl"]
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 
@@ -140,7 +142,8 @@ def test_hreflang_alternates_exist_for_both_languages(site: Site, lang: str) -> 
         alternates = {a["hreflang"]: a["href"] for a in soup(page).select('link[rel="alternate"][hreflang]')}
         assert set(alternates) == {*LANGUAGES, "x-default"}
         for hreflang, href in alternates.items():
-            target, _ = resolve(page, href)
+            assert href.startswith(BASEURL), f"{page}: hreflang={hreflang} is not an absolute URL: {href}"
+            target, _ = resolve(site.root / "index.html", href.removeprefix(BASEURL))
             assert target.is_file(), f"{page}: hreflang={hreflang} → {href} missing"
             expected_dir = LANGUAGES[0] if hreflang == "x-default" else hreflang
             assert target == site.page(expected_dir, name).resolve()

@@ -11,8 +11,8 @@ import http.server
 import io
 import json
 import os
+import re
 import runpy
-import shutil
 import subprocess
 import sys
 import tarfile
@@ -27,6 +27,7 @@ from xml.etree import ElementTree
 import polib
 import pytest
 from bs4 import BeautifulSoup
+from conftest import copy_project
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
@@ -347,18 +348,6 @@ def test_dist_archive_holds_the_published_site_with_fixed_owner_and_time(build: 
     assert f"{prefix}/downloads/{NAME}-en.epub" in names
 
 
-def copy_project(destination: Path) -> Path:
-    """The project's sources, tools and catalogs, in a scratch directory that a test may break."""
-    destination.mkdir(parents=True)
-    for name in ("conf.py", "source", "locale", "bilingual", "tools"):
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, destination / name, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
-        else:
-            shutil.copy2(source, destination / name)
-    return destination
-
-
 def test_broken_catalog_leaves_last_good_site_untouched_and_says_what_failed(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
     build_dir = tmp_path / "build"
@@ -373,7 +362,23 @@ def test_broken_catalog_leaves_last_good_site_untouched_and_says_what_failed(tmp
     result = publish(build_dir, "html", root=project)
 
     assert result.returncode != 0
-    assert "column" in result.stderr and "a term no glossary defines" in result.stderr
-    assert "html: sphinx-build -b html failed for: en" in result.stderr
+    assert re.search(r"locale/en/LC_MESSAGES/column\.po:\d+: .*term", result.stderr), result.stderr
+    assert "build/html was left as it was" in result.stderr
+    assert snapshot(build_dir / "html") == before
+
+
+def test_failed_sphinx_build_leaves_last_good_site_untouched_and_says_what_failed(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    build_dir = tmp_path / "build"
+    assert publish(build_dir, "html", root=project).returncode == 0
+    before = snapshot(build_dir / "html")
+
+    column = project / "source" / "column.md"
+    column.write_text(column.read_text(encoding="utf-8") + "\n{term}`용어집에 없는 용어`\n", encoding="utf-8")
+    result = publish(build_dir, "html", root=project)
+
+    assert result.returncode != 0
+    assert "column.md" in result.stderr and "용어집에 없는 용어" in result.stderr
+    assert "html: sphinx-build -b html failed for: ko" in result.stderr
     assert "build/html was left as it was" in result.stderr
     assert snapshot(build_dir / "html") == before

@@ -373,8 +373,13 @@ def run(target: str, build_dir: Path) -> list[Path]:
     """Publish one target, or every target of `all` in order; return what was written."""
     targets = ALL_TARGETS if target == "all" else [target]
     written = []
-    if any(name in BUILT_FROM_CATALOGS for name in targets):
-        gate_catalogs()
+    gated = [name for name in targets if name in BUILT_FROM_CATALOGS]
+    if gated:
+        try:
+            gate_catalogs()
+        except BuildError as error:
+            left = ", ".join(f"build/{name}" for name in gated)
+            raise BuildError(f"{error}; nothing was built, {left} was left as it was") from error
     for name in targets:
         try:
             written.append(PUBLISHERS[name](build_dir))
