@@ -36,6 +36,7 @@ extensions = [
     "bilingual.switcher",
     "bilingual.anchors",
     "bilingual.glossary_order",
+    "bilingual.korean_search",  # a `ko` search language; used only when language == "ko"
 ]
 
 # -- MyST --------------------------------------------------------------------
