@@ -53,6 +53,7 @@ html_theme = "furo"
 templates_path = ["bilingual/templates"]
 html_static_path = ["bilingual/static"]
 html_css_files = ["korean.css"]
+html_favicon = "bilingual/static/favicon.svg"  # without one, every page logs a 404 for /favicon.ico
 html_js_files = [("switcher.js", {"defer": "defer"})]
 html_last_updated_fmt = None
 html_copy_source = False

@@ -17,6 +17,7 @@ import re
 from string import Template
 from typing import TYPE_CHECKING
 
+from sphinx.locale import get_translator
 from sphinx.search import SearchLanguage
 
 if TYPE_CHECKING:
@@ -145,6 +146,32 @@ var Stemmer = function () {
         return word
 
 
+#: Messages of searchtools.js that Sphinx's own Korean catalog leaves empty, so that a
+#: Korean search page says nothing once it has finished; locale/ko/.../sphinx.po has them.
+SEARCH_MESSAGES = [
+    (
+        "Search finished, found one page matching the search query.",
+        "Search finished, found ${resultCount} pages matching the search query.",
+    ),
+]
+
+
+def add_search_messages(app: Sphinx) -> None:
+    """Hand searchtools.js the project's translations of the messages Sphinx's catalog lacks."""
+    if app.builder.format != "html" or app.config.language != SearchKorean.lang:
+        return
+    translator = get_translator("sphinx")
+    messages = {}
+    for singular, plural in SEARCH_MESSAGES:
+        translated = translator.ngettext(singular, plural, 2)
+        if translated != plural:
+            messages[singular] = [translated]
+    if messages:
+        script = f"Object.assign(Documentation.TRANSLATIONS, {json.dumps(messages, ensure_ascii=False)});"
+        app.add_js_file(None, body=script, priority=600)  # after translations.js (500)
+
+
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_search_language(SearchKorean)
+    app.connect("builder-inited", add_search_messages)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
