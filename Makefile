@@ -10,7 +10,7 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed-requirements
 
 .DEFAULT_GOAL := help
-.PHONY: help html gettext test lint clean distclean system-html system-test
+.PHONY: help html gettext test lint clean distclean system-html system-test screenshots search-eval
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -35,6 +35,13 @@ gettext: $(STAMP) ## Extract message templates (.pot) into build/gettext
 
 test: $(STAMP) system-test ## Run the test suite (builds into a temporary directory)
 	$(BIN)/python -m pytest
+
+# -- Reader experience: screenshots and search figures (docs-notes/search.md) --
+screenshots: html system-test ## Screenshot every page type, both languages, desktop/mobile, light/dark, into build/screenshots
+	$(BIN)/python tools/screenshots.py --site $(BUILDDIR)/html --out $(BUILDDIR)/screenshots
+
+search-eval: $(STAMP) system-test ## Search recall, index size and build time without/with the Korean search language
+	$(BIN)/python tools/search_eval.py --json $(BUILDDIR)/search-eval.json
 
 lint: $(STAMP) ## Lint and format-check the Python code with ruff
 	$(BIN)/ruff check bilingual tools tests conf.py

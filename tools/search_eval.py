@@ -285,6 +285,7 @@ def main(argv: list[str] | None = None) -> int:
             for miss in r.misses:
                 print(f"{r.edition}/{r.method}: {json.dumps(miss, ensure_ascii=False)}")
     if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps([asdict(r) for r in results], ensure_ascii=False, indent=2) + "\n")
     return 0
 
