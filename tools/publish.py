@@ -51,9 +51,7 @@ def sphinx_build(builder: str, lang: str, build_dir: Path) -> subprocess.Complet
 def build_languages(builder: str, build_dir: Path) -> dict[str, Path]:
     """Build every language at once (one process per core) and return their outputs."""
     with ThreadPoolExecutor(max_workers=len(LANGUAGES)) as pool:
-        results = dict(
-            zip(LANGUAGES, pool.map(lambda lang: sphinx_build(builder, lang, build_dir), LANGUAGES))
-        )
+        results = dict(zip(LANGUAGES, pool.map(lambda lang: sphinx_build(builder, lang, build_dir), LANGUAGES)))
     failed = []
     for lang, result in results.items():
         output = (result.stdout + result.stderr).strip()
@@ -62,9 +60,7 @@ def build_languages(builder: str, build_dir: Path) -> dict[str, Path]:
         if result.returncode != 0:
             failed.append(lang)
     if failed:
-        raise BuildError(
-            f"sphinx-build -b {builder} failed for: {', '.join(failed)} (see the warnings above)"
-        )
+        raise BuildError(f"sphinx-build -b {builder} failed for: {', '.join(failed)} (see the warnings above)")
     return {lang: build_dir / "work" / builder / lang for lang in LANGUAGES}
 
 
