@@ -16,7 +16,7 @@ export SOURCE_DATE_EPOCH FORCE_SOURCE_DATE
 NODE_STAMP := node_modules/.installed-package-lock
 
 .DEFAULT_GOAL := help
-.PHONY: help html gettext test lint clean distclean system-html system-test epub all dist
+.PHONY: help html gettext test lint clean distclean system-html system-test epub all dist screenshots search-eval
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -54,6 +54,13 @@ gettext: $(STAMP) ## Extract message templates (.pot) into build/gettext
 
 test: $(STAMP) $(NODE_STAMP) system-test check-po ## Run the catalog gate and the test suite (builds into a temporary directory)
 	$(BIN)/python -m pytest
+
+# -- Reader experience: screenshots and search figures (docs-notes/search.md) --
+screenshots: html system-test ## Screenshot every page type, both languages, desktop/mobile, light/dark, into build/screenshots
+	$(BIN)/python tools/screenshots.py --site $(BUILDDIR)/html --out $(BUILDDIR)/screenshots
+
+search-eval: $(STAMP) system-test ## Search recall, index size and build time without/with the Korean search language
+	$(BIN)/python tools/search_eval.py --json $(BUILDDIR)/search-eval.json
 
 lint: $(STAMP) ## Lint and format-check the Python code with ruff
 	$(BIN)/ruff check bilingual tools tests conf.py

@@ -41,9 +41,10 @@ extensions = [
     "bilingual.sidebyside",
     "bilingual.freshness",
     "bilingual.glossary_order",
-    # -- catalog gate (issue 4): translations cannot add raw HTML; progress for readers
+    # Translations cannot add raw HTML; readers see how complete a page is.
     "bilingual.safe_translations",
     "bilingual.progress",
+    "bilingual.korean_search",  # a `ko` search language; used only when language == "ko"
 ]
 
 # -- MyST --------------------------------------------------------------------
@@ -60,6 +61,7 @@ html_theme = "furo"
 templates_path = ["bilingual/templates"]
 html_static_path = ["bilingual/static"]
 html_css_files = ["korean.css", "sidebyside.css"]
+html_favicon = "bilingual/static/favicon.svg"  # without one, every page logs a 404 for /favicon.ico
 html_js_files = [("switcher.js", {"defer": "defer"})]
 html_last_updated_fmt = None
 html_copy_source = False

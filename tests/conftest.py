@@ -1,4 +1,5 @@
-"""Shared fixtures: the real project built once per session, copies of it, and Sphinx's test roots."""
+"""Shared fixtures: the real site built once per session (and served, and opened in chromium),
+copies of the project, and Sphinx's test roots."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -22,6 +25,8 @@ PROJECT_PARTS = ["source", "locale", "conf.py", "bilingual", "tools", "Makefile"
 
 collect_ignore = ["roots"]
 sys.path.insert(0, str(ROOT))
+
+from tools.browser import PageWithErrors, launch_chromium, serve  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -100,6 +105,42 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     return Site(root=build_dir / "html", output=result.stdout + result.stderr)
+
+
+@pytest.fixture(scope="session")
+def built_site(site: Site) -> Path:
+    """The published HTML site (chooser, both editions, side-by-side view)."""
+    return site.root
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site: Path) -> Iterator[str]:
+    """The base URL (ending in /) of the built site, served from 127.0.0.1."""
+    with serve(built_site) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's chromium, driven by Playwright, for the whole session."""
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def open_page(browser: Browser) -> Iterator[Callable[..., PageWithErrors]]:
+    """Open a fresh context (with Playwright context options) and a page that records errors."""
+    opened: list[PageWithErrors] = []
+
+    def _open(**context_options: object) -> PageWithErrors:
+        opened.append(PageWithErrors(browser.new_context(**context_options)))
+        return opened[-1]
+
+    yield _open
+    for item in opened:
+        item.context.close()
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

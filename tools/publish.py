@@ -150,6 +150,7 @@ def chooser_html(titles: dict[str, str]) -> str:
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="color-scheme" content="light dark">
+<link rel="icon" href="{source}/_static/favicon.svg">
 <title>{title}</title>
 {alternates}
 <link rel="alternate" hreflang="x-default" href="index.html">

@@ -1,0 +1,177 @@
+"""Korean full-text search: index every Hangul word by its prefixes, strip particles from queries.
+
+Sphinx has no Korean search language and falls back to English, which keeps particles on
+words (``중국의``) and makes two-syllable nouns (``중국``) unfindable. Korean attaches
+particles and endings to the end of a word, so the indexer here records every prefix of
+two syllables or more of each Hangul word (``공유자전거에`` gives ``공유``, ``공유자``,
+…, ``공유자전거에``), and the browser's query splitter removes particles and endings from
+the end of each query word (``중국의`` becomes ``중국``). What is left of a query word is
+always a prefix of the word typed, so stripping can only widen what it finds, never lose
+a page; the measurements behind this choice are in docs-notes/search.md.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from string import Template
+from typing import TYPE_CHECKING
+
+from sphinx.locale import get_translator
+from sphinx.search import SearchLanguage
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.util.typing import ExtensionMetadata
+
+#: Hangul syllables and jamo, as a regular-expression class body (valid in Python and JS).
+HANGUL = "\\u1100-\\u11ff\\u3130-\\u318f\\ua960-\\ua97f\\uac00-\\ud7a3\\ud7b0-\\ud7ff"
+
+#: Particles and copulas that follow a noun, and verb endings that follow a verbal noun.
+PARTICLES = (
+    "이", "가", "을", "를", "은", "는", "의", "에", "로", "와", "과", "도", "만", "나", "란", "랑",
+    "인", "적", "들", "에서", "에게", "께서", "한테", "으로", "까지", "부터", "보다", "처럼", "마다",
+    "조차", "이나", "이랑", "이란", "에는", "에도", "에서는", "에서도", "으로는", "로는", "으로도",
+    "로도", "와는", "과는", "와도", "과도", "에게는", "와의", "과의", "에의", "으로의", "로의",
+    "에서의", "까지의", "부터의", "이라는", "라는", "이라고", "라고", "이다", "였다", "이었다",
+    "이며", "이고", "이자", "적인", "적으로",
+)  # fmt: skip
+ENDINGS = (
+    "하다", "되다", "한다", "된다", "했다", "됐다", "하였다", "되었다", "하는", "되는", "하고",
+    "되고", "하여", "되어", "해서", "하며", "하면", "했던", "하기", "되기", "다",
+)  # fmt: skip
+#: What a query word loses from its end, longest first.
+SUFFIXES = tuple(sorted(set(PARTICLES + ENDINGS), key=lambda suffix: (-len(suffix), suffix)))
+#: Syllables a query word keeps at least, and how many suffixes are stripped at most.
+MIN_STEM = 2
+MAX_STRIPS = 2
+
+_token_re = re.compile(r"\w+")
+_run_re = re.compile(f"[{HANGUL}]+|[^{HANGUL}]+")
+_hangul_re = re.compile(f"[{HANGUL}]")
+
+
+def runs(text: str) -> list[str]:
+    """Split *text* into words, and each word into its Hangul and non-Hangul runs."""
+    return [run for token in _token_re.findall(text) for run in _run_re.findall(token)]
+
+
+def is_hangul(run: str) -> bool:
+    """Whether a run (as :func:`runs` returns it) is Hangul."""
+    return bool(_hangul_re.match(run))
+
+
+def index_terms(run: str) -> list[str]:
+    """The terms the index records for one run: every Hangul prefix of two syllables or more."""
+    if not is_hangul(run) or len(run) < MIN_STEM:
+        return [run]
+    return [run[:end] for end in range(MIN_STEM, len(run) + 1)]
+
+
+def query_term(run: str) -> str:
+    """The term a query run is looked up as: a Hangul word without its particles or endings."""
+    if not is_hangul(run):
+        return run
+    for _ in range(MAX_STRIPS):
+        suffix = next(
+            (s for s in SUFFIXES if run.endswith(s) and len(run) - len(s) >= MIN_STEM),
+            None,
+        )
+        if suffix is None:
+            break
+        run = run[: -len(suffix)]
+    return run
+
+
+def query_terms(query: str) -> list[str]:
+    """The Python twin of the browser's ``splitQuery``, for tests and measurements."""
+    return [query_term(run) for run in runs(query)]
+
+
+JS_SPLITTER = Template("""
+/* Korean query splitter (bilingual/korean_search.py): words are split into Hangul and
+ * other runs, and particles and endings are stripped from the end of Hangul runs. */
+var splitQuery = (function () {
+  const suffixes = $suffixes;
+  const minStem = $min_stem;
+  const maxStrips = $max_strips;
+  const runRe = /[$hangul]+|[^$hangul]+/g;
+  const hangulRe = /^[$hangul]/;
+  const queryTerm = (run) => {
+    if (!hangulRe.test(run)) return run;
+    for (let i = 0; i < maxStrips; i++) {
+      const suffix = suffixes.find(
+        (s) => run.endsWith(s) && run.length - s.length >= minStem,
+      );
+      if (suffix === undefined) break;
+      run = run.slice(0, run.length - suffix.length);
+    }
+    return run;
+  };
+  return (query) =>
+    query
+      .split(/[^\\p{Letter}\\p{Number}_]+/u)
+      .filter((token) => token)
+      .flatMap((token) => token.match(runRe))
+      .map(queryTerm);
+})();
+""").substitute(
+    suffixes=json.dumps(list(SUFFIXES), ensure_ascii=False),
+    min_stem=MIN_STEM,
+    max_strips=MAX_STRIPS,
+    hangul=HANGUL,
+)
+
+
+class SearchKorean(SearchLanguage):
+    """Korean search: Hangul prefixes in the index, particle-free words in the query."""
+
+    lang = "ko"
+    language_name = "Korean"
+    js_splitter_code = JS_SPLITTER
+    # The splitter already normalises each query word; the stemmer only has to agree
+    # with stem() below, which leaves words alone (the indexer lower-cases them).
+    js_stemmer_code = """
+var Stemmer = function () {
+  this.stemWord = (word) => word;
+};
+"""
+
+    def split(self, input: str) -> list[str]:  # noqa: A002 (Sphinx's signature)
+        """Every index term of every run of *input*."""
+        return [term for run in runs(input) for term in index_terms(run)]
+
+    def stem(self, word: str) -> str:
+        """Leave words as they are: prefixes already stand in for stems."""
+        return word
+
+
+#: Messages of searchtools.js that Sphinx's own Korean catalog leaves empty, so that a
+#: Korean search page says nothing once it has finished; locale/ko/.../sphinx.po has them.
+SEARCH_MESSAGES = [
+    (
+        "Search finished, found one page matching the search query.",
+        "Search finished, found ${resultCount} pages matching the search query.",
+    ),
+]
+
+
+def add_search_messages(app: Sphinx) -> None:
+    """Hand searchtools.js the project's translations of the messages Sphinx's catalog lacks."""
+    if app.builder.format != "html" or app.config.language != SearchKorean.lang:
+        return
+    translator = get_translator("sphinx")
+    messages = {}
+    for singular, plural in SEARCH_MESSAGES:
+        translated = translator.ngettext(singular, plural, 2)
+        if translated != plural:
+            messages[singular] = [translated]
+    if messages:
+        script = f"Object.assign(Documentation.TRANSLATIONS, {json.dumps(messages, ensure_ascii=False)});"
+        app.add_js_file(None, body=script, priority=600)  # after translations.js (500)
+
+
+def setup(app: Sphinx) -> ExtensionMetadata:
+    app.add_search_language(SearchKorean)
+    app.connect("builder-inited", add_search_messages)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

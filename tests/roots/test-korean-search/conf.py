@@ -1,0 +1,2 @@
+extensions = ["bilingual.korean_search"]
+language = "ko"
