@@ -121,7 +121,8 @@ def load_entries(project: Project, path: Path) -> list[Entry]:
                 line=msgstr_line,
                 flag_line=flag_line,
                 msgid=raw.msgid,
-                msgstr=raw.msgstr,
+                # A plural entry is as translated as its first form (Korean has only one).
+                msgstr=raw.msgstr or raw.msgstr_plural.get(0, ""),
                 fuzzy=raw.fuzzy,
                 obsolete=bool(raw.obsolete),
                 flags=list(raw.flags),
