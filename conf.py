@@ -36,6 +36,7 @@ extensions = [
     "bilingual.switcher",
     "bilingual.anchors",
     "bilingual.glossary_order",
+    "bilingual.latex",
 ]
 
 # -- MyST --------------------------------------------------------------------
@@ -58,4 +59,73 @@ html_copy_source = False
 html_show_sourcelink = False
 html_theme_options = {
     "top_of_page_buttons": [],
+}
+
+# -- LaTeX / PDF -------------------------------------------------------------
+# xelatex with xetexko (loaded by kotex under xelatex); bilingual/latex.py picks the
+# settings of the language being built (-D language=…, which this file cannot see),
+# names the file, and takes the PDF's title, author and title-page byline from the
+# translated documents and catalogs, so that no English is written here.
+
+latex_engine = "xelatex"
+pdf_basename = "kisdi-locality-2018"
+pdf_title_doc = "column"  # its (translated) title is the PDF's title
+pdf_byline_label = "column-byline"  # the field list printed on the title page
+
+
+def _hangul_fonts(scale: float) -> str:
+    """Noto CJK KR for Hangul and Hanja: serif body, sans headings, mono code; never slanted."""
+    upright = f"BoldFont={{* Bold}}, ItalicFont={{*}}, BoldItalicFont={{* Bold}}, Scale={scale}"
+    return rf"""
+\setmainhangulfont{{Noto Serif CJK KR}}[{upright}]
+\setsanshangulfont{{Noto Sans CJK KR}}[{upright}]
+\setmonohangulfont{{Noto Sans Mono CJK KR}}[Scale={scale}]
+\setmainhanjafont{{Noto Serif CJK KR}}[{upright}]
+\setsanshanjafont{{Noto Sans CJK KR}}[{upright}]
+"""
+
+
+latex_elements = {
+    "papersize": "a4paper",
+    "pointsize": "10pt",
+    "extraclassoptions": "openany,oneside",
+    "inputenc": "",
+    "fontenc": r"\usepackage{fontspec}",
+    "cmappkg": "",  # pdfTeX only; xelatex writes ToUnicode maps itself
+    "polyglossia": "",
+    "babel": "",
+    "fncychap": "",
+    "printindex": "",
+    "makeindex": "",
+    # No syllable breaks: Korean lines break only at spaces; stretchy paragraphs
+    # rather than lines running into the margin.
+    "preamble": r"""
+\AtBeginDocument{\XeTeXlinebreakpenalty=10000\relax}
+\setlength{\emergencystretch}{3em}
+\geometry{headheight=15pt}
+\hypersetup{bookmarksopen=true,bookmarksnumbered=true}
+""",
+    "sphinxsetup": "TitleColor={rgb}{0,0,0}, InnerLinkColor={rgb}{0.1,0.2,0.5}, "
+    "OuterLinkColor={rgb}{0.1,0.2,0.5}, hmargin={25mm,25mm}, vmargin={25mm,25mm}",
+}
+# Per-language settings, merged into latex_elements for the language being built.
+latex_language_elements = {
+    "ko": {
+        # Korean captions (차례…), 1.6 line spacing; Latin letters from the same families.
+        "fontpkg": r"""\usepackage[hangul]{kotex}
+\setmainfont{Noto Serif CJK KR}[BoldFont={* Bold}, ItalicFont={*}, ItalicFeatures={FakeSlant=0.15}]
+\setsansfont{Noto Sans CJK KR}[BoldFont={* Bold}]
+\setmonofont{DejaVu Sans Mono}[Scale=0.85]
+"""
+        + _hangul_fonts(1.0),
+    },
+    "en": {
+        # TeX Gyre Pagella with Noto CJK for every Hangul character (xetexko switches by script).
+        "fontpkg": r"""\usepackage{kotex}
+\setmainfont{TeX Gyre Pagella}
+\setsansfont{TeX Gyre Heros}[Scale=0.92]
+\setmonofont{DejaVu Sans Mono}[Scale=0.85]
+"""
+        + _hangul_fonts(0.92),
+    },
 }
