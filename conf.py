@@ -35,6 +35,8 @@ extensions = [
     "myst_parser",
     "bilingual.switcher",
     "bilingual.anchors",
+    "bilingual.sidebyside",
+    "bilingual.freshness",
     "bilingual.glossary_order",
     "bilingual.latex",
 ]
@@ -52,7 +54,7 @@ myst_heading_anchors = 0
 html_theme = "furo"
 templates_path = ["bilingual/templates"]
 html_static_path = ["bilingual/static"]
-html_css_files = ["korean.css"]
+html_css_files = ["korean.css", "sidebyside.css"]
 html_js_files = [("switcher.js", {"defer": "defer"})]
 html_last_updated_fmt = None
 html_copy_source = False

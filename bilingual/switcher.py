@@ -5,6 +5,8 @@ from __future__ import annotations
 import posixpath
 from typing import TYPE_CHECKING, Any
 
+from sphinx.locale import _
+
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.util.typing import ExtensionMetadata
@@ -13,10 +15,20 @@ if TYPE_CHECKING:
 LANGUAGE_NAMES = {"ko": "한국어", "en": "English"}
 
 
-def alternate_url(pagename: str, target_uri: str, language: str) -> str:
-    """Return the URL of *pagename* in *language*, relative to the page itself."""
+def alternate_url(pagename: str, target_uri: str, edition: str) -> str:
+    """Return the URL of *pagename* in the *edition* directory, relative to the page itself."""
     up = "../" * (pagename.count("/") + 1)
-    return posixpath.normpath(up + language) + "/" + target_uri
+    return posixpath.normpath(up + edition) + "/" + target_uri
+
+
+def sidebyside_dir(config: Any) -> str:
+    """The directory of the side-by-side view: the languages joined, e.g. ``ko-en``."""
+    return "-".join(config.edition_languages)
+
+
+def current_edition(config: Any) -> str:
+    """The directory this build writes to: a language, or the side-by-side view."""
+    return sidebyside_dir(config) if config.bilingual_sidebyside else config.language
 
 
 def add_alternates(
@@ -26,21 +38,25 @@ def add_alternates(
     config = app.config
     target_uri = app.builder.get_target_uri(pagename)
     baseurl = config.html_baseurl.rstrip("/")
-    alternates = []
-    for lang in config.edition_languages:
-        relative = alternate_url(pagename, target_uri, lang)
-        absolute = f"{baseurl}/{lang}/{target_uri}" if baseurl else relative
-        alternates.append(
+    current = current_edition(config)
+    editions = [(lang, LANGUAGE_NAMES.get(lang, lang)) for lang in config.edition_languages]
+    editions.append((sidebyside_dir(config), _("Side by side")))
+    links = []
+    for edition, name in editions:
+        relative = alternate_url(pagename, target_uri, edition)
+        links.append(
             {
-                "lang": lang,
-                "name": LANGUAGE_NAMES.get(lang, lang),
+                "edition": edition,
+                "lang": edition if edition in config.edition_languages else None,
+                "name": name,
                 "url": relative,
-                "href": absolute,
-                "current": lang == config.language,
+                "href": f"{baseurl}/{edition}/{target_uri}" if baseurl else relative,
+                "current": edition == current,
             }
         )
-    context["edition_alternates"] = alternates
-    context["edition_default"] = next(a for a in alternates if a["lang"] == config.edition_languages[0])
+    context["edition_links"] = links
+    context["edition_alternates"] = [link for link in links if link["lang"]]
+    context["edition_default"] = links[0]
     titles = app.env.titles
     if config.root_doc in titles:
         context["docstitle"] = titles[config.root_doc].astext()
@@ -48,5 +64,6 @@ def add_alternates(
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_config_value("edition_languages", ["ko", "en"], "html", types=[list])
+    app.add_config_value("bilingual_sidebyside", False, "env", types=[bool])
     app.connect("html-page-context", add_alternates)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

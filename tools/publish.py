@@ -2,8 +2,9 @@
 
     python tools/publish.py html
 
-Each language builds incrementally in build/work/<builder>/<lang> (its doctrees in
-build/doctrees/<lang>). Only when every language succeeded is the result copied
+Each edition (the Korean, the English, and the side-by-side ko-en view) builds
+incrementally in build/work/<builder>/<edition> (its doctrees in
+build/doctrees/<edition>). Only when every edition succeeded is the result copied
 into a staging directory, completed with the language chooser, and renamed over
 build/html; a failure leaves the last good site untouched and says what failed.
 """
@@ -23,6 +24,11 @@ from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ["ko", "en"]
+SIDE_BY_SIDE = "-".join(LANGUAGES)
+#: Each edition: its directory name and the sphinx-build overrides that make it.
+EDITIONS = {lang: [f"language={lang}"] for lang in LANGUAGES} | {
+    SIDE_BY_SIDE: [f"language={LANGUAGES[1]}", "bilingual_sidebyside=1"],
+}
 LANGUAGE_NAMES = {"ko": "한국어", "en": "English"}
 SPHINXOPTS = os.environ.get("SPHINXOPTS", "-nW --keep-going").split()
 
@@ -31,14 +37,14 @@ class BuildError(Exception):
     """A step of the publication failed; the message says which and why."""
 
 
-def sphinx_build(builder: str, lang: str, build_dir: Path) -> subprocess.CompletedProcess[str]:
-    """Run sphinx-build for one language into its work directory."""
-    outdir = build_dir / "work" / builder / lang
-    doctrees = build_dir / "doctrees" / lang
+def sphinx_build(builder: str, edition: str, build_dir: Path) -> subprocess.CompletedProcess[str]:
+    """Run sphinx-build for one edition into its work directory."""
+    outdir = build_dir / "work" / builder / edition
+    doctrees = build_dir / "doctrees" / edition
+    overrides = [arg for setting in EDITIONS[edition] for arg in ("-D", setting)]
     cmd = [
-        sys.executable, "-m", "sphinx", "build", "-b", builder, *SPHINXOPTS, "-q",
-        "-D", f"language={lang}", "-c", str(ROOT), "-d", str(doctrees),
-        str(ROOT / "source"), str(outdir),
+        sys.executable, "-m", "sphinx", "build", "-b", builder, *SPHINXOPTS, "-q", *overrides,
+        "-c", str(ROOT), "-d", str(doctrees), str(ROOT / "source"), str(outdir),
     ]  # fmt: skip
     result = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if result.returncode != 0:
@@ -48,20 +54,22 @@ def sphinx_build(builder: str, lang: str, build_dir: Path) -> subprocess.Complet
     return result
 
 
-def build_languages(builder: str, build_dir: Path) -> dict[str, Path]:
-    """Build every language at once (one process per core) and return their outputs."""
-    with ThreadPoolExecutor(max_workers=len(LANGUAGES)) as pool:
-        results = dict(zip(LANGUAGES, pool.map(lambda lang: sphinx_build(builder, lang, build_dir), LANGUAGES)))
+def build_editions(builder: str, editions: list[str], build_dir: Path) -> dict[str, Path]:
+    """Build the editions at once (one process each) and return their output directories."""
+    with ThreadPoolExecutor(max_workers=len(editions)) as pool:
+        results = dict(zip(editions, pool.map(lambda e: sphinx_build(builder, e, build_dir), editions)))
     failed = []
-    for lang, result in results.items():
+    for edition, result in results.items():
         output = (result.stdout + result.stderr).strip()
         if output:
             print(output, file=sys.stderr)
         if result.returncode != 0:
-            failed.append(lang)
+            failed.append(edition)
     if failed:
-        raise BuildError(f"sphinx-build -b {builder} failed for: {', '.join(failed)} (see the warnings above)")
-    return {lang: build_dir / "work" / builder / lang for lang in LANGUAGES}
+        raise BuildError(
+            f"sphinx-build -b {builder} failed for: {', '.join(failed)} (see the warnings above)"
+        )
+    return {edition: build_dir / "work" / builder / edition for edition in editions}
 
 
 def page_title(index_html: Path) -> str:
@@ -148,8 +156,8 @@ def stage_html(outputs: dict[str, Path], build_dir: Path) -> Path:
     staging = build_dir / ".html.staging"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
-    for lang, outdir in outputs.items():
-        shutil.copytree(outdir, staging / lang, ignore=shutil.ignore_patterns(".buildinfo", ".doctrees"))
+    for edition, outdir in outputs.items():
+        shutil.copytree(outdir, staging / edition, ignore=shutil.ignore_patterns(".buildinfo", ".doctrees"))
     titles = {lang: page_title(staging / lang / "index.html") for lang in LANGUAGES}
     (staging / "index.html").write_text(chooser_html(titles), encoding="utf-8")
     return staging
@@ -162,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     build_dir = args.build_dir.resolve()
     try:
-        outputs = build_languages("html", build_dir)
+        outputs = build_editions("html", list(EDITIONS), build_dir)
         publish(stage_html(outputs, build_dir), build_dir / "html")
     except BuildError as error:
         print(f"publish: {error}; build/{args.target} was left as it was.", file=sys.stderr)
