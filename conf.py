@@ -102,7 +102,18 @@ latex_elements = {
     # No syllable breaks: Korean lines break only at spaces; stretchy paragraphs
     # rather than lines running into the margin.
     "preamble": r"""
+\setcounter{secnumdepth}{-1}
+\makeatletter
+\titleformat{\chapter}[block]{\py@HeaderFamily\LARGE\raggedright}{}{0pt}{}
+\titlespacing*{\chapter}{0pt}{0pt}{2em}
+\makeatother
+\protected\def\sphinxtermref#1{#1}
 \AtBeginDocument{\XeTeXlinebreakpenalty=10000\relax}
+\makeatletter % nor between Hangul and Latin letters or digits (카메라360, Face++는)
+\def\XeKo@latincjk@modern{\nobreak\hskip
+  \ifdefined\xetexkohu\xetexkohu\else\XeKo@quarterdim\fi\XeKo@stretchshrink}
+\let\XeKo@latincjk\XeKo@latincjk@modern
+\makeatother
 \setlength{\emergencystretch}{3em}
 \geometry{headheight=15pt}
 \hypersetup{bookmarksopen=true,bookmarksnumbered=true}
@@ -110,7 +121,8 @@ latex_elements = {
     "sphinxsetup": "TitleColor={rgb}{0,0,0}, InnerLinkColor={rgb}{0.1,0.2,0.5}, "
     "OuterLinkColor={rgb}{0.1,0.2,0.5}, hmargin={25mm,25mm}, vmargin={25mm,25mm}",
 }
-# Per-language settings, merged into latex_elements for the language being built.
+# Per-language settings, merged into latex_elements for the language being built
+# (a "preamble" here is added to the common one).
 latex_language_elements = {
     "ko": {
         # Korean captions (차례…), 1.6 line spacing; Latin letters from the same families.
@@ -120,6 +132,8 @@ latex_language_elements = {
 \setmonofont{DejaVu Sans Mono}[Scale=0.85]
 """
         + _hangul_fonts(1.0),
+        # Latin words inside Korean text are not hyphenated.
+        "preamble": r"\hyphenpenalty=10000 \exhyphenpenalty=10000",
     },
     "en": {
         # TeX Gyre Pagella with Noto CJK for every Hangul character (xetexko switches by script).
@@ -129,5 +143,7 @@ latex_language_elements = {
 \setmonofont{DejaVu Sans Mono}[Scale=0.85]
 """
         + _hangul_fonts(0.92),
+        # Quotes and apostrophes from Pagella, not the CJK font's forms with CJK spacing.
+        "preamble": r"\XeTeXcharclass`‘=0 \XeTeXcharclass`’=0 \XeTeXcharclass`“=0 \XeTeXcharclass`”=0",
     },
 }

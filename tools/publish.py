@@ -1,6 +1,7 @@
 """Build and publish the edition: every language in parallel, then one atomic swap.
 
     python tools/publish.py html
+    python tools/publish.py pdf
 
 Each edition (the Korean, the English, and the side-by-side ko-en view) builds
 incrementally in build/work/<builder>/<edition> (its doctrees in
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import html
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -40,7 +42,10 @@ class BuildError(Exception):
 def sphinx_build(builder: str, edition: str, build_dir: Path) -> subprocess.CompletedProcess[str]:
     """Run sphinx-build for one edition into its work directory."""
     outdir = build_dir / "work" / builder / edition
-    doctrees = build_dir / "doctrees" / edition
+    # Other builders keep their own doctrees, so that `make -j all` never shares one.
+    doctrees = (
+        build_dir / "doctrees" / edition if builder == "html" else build_dir / "doctrees" / builder / edition
+    )
     overrides = [arg for setting in EDITIONS[edition] for arg in ("-D", setting)]
     cmd = [
         sys.executable, "-m", "sphinx", "build", "-b", builder, *SPHINXOPTS, "-q", *overrides,
@@ -57,7 +62,9 @@ def sphinx_build(builder: str, edition: str, build_dir: Path) -> subprocess.Comp
 def build_editions(builder: str, editions: list[str], build_dir: Path) -> dict[str, Path]:
     """Build the editions at once (one process each) and return their output directories."""
     with ThreadPoolExecutor(max_workers=len(editions)) as pool:
-        results = dict(zip(editions, pool.map(lambda e: sphinx_build(builder, e, build_dir), editions)))
+        results = dict(
+            zip(editions, pool.map(lambda e: sphinx_build(builder, e, build_dir), editions), strict=True)
+        )
     failed = []
     for edition, result in results.items():
         output = (result.stdout + result.stderr).strip()
@@ -163,19 +170,102 @@ def stage_html(outputs: dict[str, Path], build_dir: Path) -> Path:
     return staging
 
 
+# -- PDF ---------------------------------------------------------------------
+# Each edition's LaTeX (sphinx-build -b latex) goes through latexmk -xelatex in its
+# work directory; the .log is then read, because xelatex only logs a glyph that no
+# font has and writes the PDF anyway.
+
+PDF_BASENAME = "kisdi-locality-2018"  # as pdf_basename in conf.py
+MISSING_CHARACTER = re.compile(r"Missing character: There is no (.) \(U\+([0-9A-F]{4,6})\) in font ([^!]*)!")
+OVERFULL = re.compile(r"^Overfull \\hbox \(([\d.]+)pt too wide\).*$", re.MULTILINE)
+
+
+def latexmk(outdir: Path) -> subprocess.CompletedProcess[str]:
+    """Typeset the one .tex file of a LaTeX work directory with xelatex."""
+    tex = next(outdir.glob("*.tex"))
+    cmd = ["latexmk", "-xelatex", "-interaction=nonstopmode", "-halt-on-error", "-file-line-error", tex.name]
+    env = os.environ | {"max_print_line": "100000"}  # one log line per message, unwrapped
+    return subprocess.run(cmd, cwd=outdir, env=env, capture_output=True, text=True, check=False)
+
+
+def sources_of(char: str, edition: str) -> list[str]:
+    """Where *char* is written: ``path:line`` in the Korean source and the edition's catalogs."""
+    lang = EDITIONS[edition][0].removeprefix("language=")
+    files = sorted((ROOT / "source").rglob("*.md"))
+    if lang != LANGUAGES[0]:
+        files += sorted((ROOT / "locale" / lang / "LC_MESSAGES").glob("*.po"))
+    found = []
+    for path in files:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if char in line:
+                found.append(f"{path.relative_to(ROOT)}:{number}")
+    return found
+
+
+def check_log(log: Path, edition: str) -> list[str]:
+    """Every glyph the fonts lack, named with its code point and where it was written."""
+    errors = []
+    seen = set()
+    for char, code, font in MISSING_CHARACTER.findall(log.read_text(encoding="utf-8", errors="replace")):
+        if code in seen:
+            continue
+        seen.add(code)
+        where = ", ".join(sources_of(char, edition)) or "not in the sources or catalogs"
+        errors.append(
+            f"{log.name}: no glyph for U+{code} {char!r} in font {font.strip()}; written at {where}"
+        )
+    return errors
+
+
+def typeset(outputs: dict[str, Path]) -> dict[str, Path]:
+    """Run latexmk in every work directory at once; fail on errors and missing glyphs."""
+    with ThreadPoolExecutor(max_workers=len(outputs)) as pool:
+        results = dict(zip(outputs, pool.map(latexmk, outputs.values()), strict=True))
+    errors = []
+    pdfs = {}
+    for edition, outdir in outputs.items():
+        tex = next(outdir.glob("*.tex"))
+        log = tex.with_suffix(".log")
+        if results[edition].returncode != 0:
+            tail = "\n".join(results[edition].stdout.splitlines()[-20:])
+            errors.append(f"latexmk failed for {edition} ({log}):\n{tail}")
+            continue
+        errors += check_log(log, edition)
+        for width in OVERFULL.findall(log.read_text(encoding="utf-8", errors="replace")):
+            print(f"publish: {log.name}: overfull line, {width}pt into the margin", file=sys.stderr)
+        pdfs[edition] = tex.with_suffix(".pdf")
+    if errors:
+        raise BuildError("\n".join(errors))
+    return pdfs
+
+
+def stage_pdf(pdfs: dict[str, Path], build_dir: Path) -> Path:
+    """Copy each edition's PDF, named after its edition, into a fresh staging directory."""
+    staging = build_dir / ".pdf.staging"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    for edition, pdf in pdfs.items():
+        shutil.copy2(pdf, staging / f"{PDF_BASENAME}-{edition}.pdf")
+    return staging
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("target", choices=["html"])
+    parser.add_argument("target", choices=["html", "pdf"])
     parser.add_argument("--build-dir", type=Path, default=ROOT / "build")
     args = parser.parse_args(argv)
     build_dir = args.build_dir.resolve()
     try:
-        outputs = build_editions("html", list(EDITIONS), build_dir)
-        publish(stage_html(outputs, build_dir), build_dir / "html")
+        if args.target == "pdf":
+            pdfs = typeset(build_editions("latex", list(EDITIONS), build_dir))
+            publish(stage_pdf(pdfs, build_dir), build_dir / "pdf")
+        else:
+            outputs = build_editions("html", list(EDITIONS), build_dir)
+            publish(stage_html(outputs, build_dir), build_dir / "html")
     except BuildError as error:
         print(f"publish: {error}; build/{args.target} was left as it was.", file=sys.stderr)
         return 1
-    print(f"publish: {build_dir / 'html' / 'index.html'}")
+    print(f"publish: {build_dir / args.target}")
     return 0
 
 
