@@ -11,6 +11,7 @@ STAMP   := $(VENV)/.installed-requirements
 
 .DEFAULT_GOAL := help
 .PHONY: help html gettext test lint clean distclean system-html system-test
+.PHONY: pdf all system-pdf
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -29,6 +30,15 @@ system-test: ## Install (or name) the Debian packages the tests need
 
 html: $(STAMP) system-html ## Build the Korean and English HTML editions into build/html
 	$(BIN)/python tools/publish.py html --build-dir $(BUILDDIR)
+
+# -- PDF editions (issue 3) --
+system-pdf: ## Install (or name) the Debian packages `make pdf` needs (TeX, fonts)
+	@tools/setup-system pdf
+
+pdf: $(STAMP) system-pdf ## Build the Korean, English and Korean–English PDFs into build/pdf
+	$(BIN)/python tools/publish.py pdf --build-dir $(BUILDDIR)
+
+all: html pdf ## Build every edition: HTML and PDF
 
 gettext: $(STAMP) ## Extract message templates (.pot) into build/gettext
 	$(BIN)/sphinx-build -b gettext -q -c . source $(BUILDDIR)/gettext

@@ -39,6 +39,7 @@ extensions = [
     "bilingual.freshness",
     "bilingual.glossary_order",
     "bilingual.latex",
+    "bilingual.downloads",
 ]
 
 # -- MyST --------------------------------------------------------------------
@@ -147,3 +148,12 @@ latex_language_elements = {
         "preamble": r"\XeTeXcharclass`‘=0 \XeTeXcharclass`’=0 \XeTeXcharclass`“=0 \XeTeXcharclass`”=0",
     },
 }
+
+# -- Downloads ---------------------------------------------------------------
+# Offered on every HTML page: label (a msgid, Korean in locale/ko/LC_MESSAGES/sphinx.po)
+# and path from the build directory; {edition} is the page's edition (ko, en, ko-en).
+
+edition_downloads = [
+    {"label": "Download PDF", "path": f"pdf/{pdf_basename}-{{edition}}.pdf", "type": "application/pdf"},
+    {"label": "Korean–English PDF", "path": f"pdf/{pdf_basename}-ko-en.pdf", "type": "application/pdf"},
+]
