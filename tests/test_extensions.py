@@ -1,0 +1,104 @@
+"""The local extensions on tiny test roots, built by sphinx.testing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from sphinx.testing.util import SphinxTestApp
+
+import bilingual
+
+TEMPLATES = Path(bilingual.__file__).parent / "templates"
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+def html(app: SphinxTestApp, name: str = "index") -> BeautifulSoup:
+    return BeautifulSoup((app.outdir / f"{name}.html").read_text(encoding="utf-8"), "lxml")
+
+
+@pytest.mark.sphinx("html", testroot="bilingual", srcdir="terms-ko")
+def test_glossary_terms_are_named_after_their_source_text(app: SphinxTestApp, warning) -> None:
+    app.build()
+    assert not warning.getvalue()
+    page = html(app)
+    assert [dt["id"] for dt in page.select("dl.glossary dt")] == ["term-배", "term-사과"]
+    assert {a["href"] for a in page.select("p a.reference")} == {"#term-사과", "#term-배"}
+
+
+@pytest.mark.sphinx("html", testroot="bilingual", confoverrides={"language": "en"}, srcdir="terms-en")
+def test_translated_glossary_keeps_ids_and_sorts_in_english(app: SphinxTestApp, warning) -> None:
+    app.build()
+    assert not warning.getvalue()
+    page = html(app)
+    terms = page.select("dl.glossary dt")
+    assert [dt.get_text().strip("¶") for dt in terms] == ["apple", "pear"]
+    assert [dt["id"] for dt in terms] == ["term-사과", "term-배"]
+    assert page.select_one("section")["id"] == "start"
+    assert [s["id"] for s in page.select("section section")] == ["start-terms"]
+
+
+@pytest.mark.sphinx("html", testroot="unlabelled", srcdir="unlabelled")
+def test_section_without_label_is_a_warning(app: SphinxTestApp, warning) -> None:
+    app.build()
+    assert "section '이름표 없는 절' has no explicit label" in warning.getvalue()
+
+
+@pytest.mark.sphinx(
+    "html", testroot="bilingual", confoverrides={"language": "en", "bilingual_sidebyside": True}, srcdir="sbs"
+)
+def test_side_by_side_rows_pair_each_message_with_its_status(app: SphinxTestApp, warning) -> None:
+    app.build()
+    assert not warning.getvalue()
+    page = html(app)
+    rows = page.select("div.bilingual-row")
+    cells = [
+        (
+            row.select_one(".bilingual-source").get_text().strip(),
+            row.select_one(".bilingual-target p").get_text(),
+        )
+        for row in rows
+    ]
+    assert cells[:3] == [
+        ("사과와 배를 비교한다.", "We compare apples with pears."),
+        ("번역이 오래된 문단.", "번역이 오래된 문단."),
+        ("번역이 없는 문단.", "번역이 없는 문단."),
+    ]
+    statuses = [
+        c for row in rows[:3] for c in row["class"] if c.startswith("bilingual-") and c != "bilingual-row"
+    ]
+    assert statuses == ["bilingual-translated", "bilingual-fuzzy", "bilingual-missing"]
+    assert [row.select_one(".bilingual-status") is not None for row in rows[:3]] == [False, True, True]
+    assert all(row["id"].startswith("pair-") for row in rows[:3])
+    assert len({row["id"] for row in rows}) == len(rows)
+    title = page.select_one("h1")
+    assert title.select_one(".bilingual-source").get_text() == "시작"
+    assert title.select_one(".bilingual-target").get_text() == "Start"
+    assert title.select_one(".bilingual-source")["lang"] == "ko"
+
+
+@pytest.mark.sphinx(
+    "html", testroot="bilingual", confoverrides={"language": "en"}, parallel=2, srcdir="parallel"
+)
+def test_extensions_are_safe_in_a_parallel_build(app: SphinxTestApp, warning) -> None:
+    app.build()
+    assert not warning.getvalue()
+    assert app.parallel == 2
+    for name in ("one", "two", "three", "four", "five"):
+        page = html(app, name)
+        assert page.select_one("section")["id"] == f"page-{name}"
+        assert page.select_one('a[href="index.html#term-사과"]').get_text() == "사과"
+
+
+@pytest.mark.sphinx(
+    "html",
+    testroot="bilingual",
+    confoverrides={"language": "en", "html_theme": "furo", "templates_path": [str(TEMPLATES)]},
+    srcdir="switcher",
+)
+def test_switcher_links_the_same_page_in_each_edition(app: SphinxTestApp) -> None:
+    app.build()
+    links = {a.get_text(): a["href"] for a in html(app, "one").select("nav.edition-switcher a")}
+    assert links == {"한국어": "../ko/one.html", "Side by side": "../ko-en/one.html"}
