@@ -43,7 +43,7 @@ all: html pdf ## Build every edition: HTML and PDF
 gettext: $(STAMP) ## Extract message templates (.pot) into build/gettext
 	$(BIN)/sphinx-build -b gettext -q -c . source $(BUILDDIR)/gettext
 
-test: $(STAMP) system-test ## Run the test suite (builds into a temporary directory)
+test: $(STAMP) system-test check-po ## Run the catalog gate and the test suite (builds into a temporary directory)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP) ## Lint and format-check the Python code with ruff
@@ -55,3 +55,30 @@ clean: ## Remove build output
 
 distclean: clean ## Remove build output and the virtual environment
 	rm -rf $(VENV)
+
+# -- Translator's workflow (catalogs) -------------------------------------------
+LANGUAGE ?= en
+PO       := $(BIN)/python tools/po.py
+.PHONY: update-po stats stats-json check-po format-po live podiff
+
+update-po: gettext podiff ## Refresh locale/en catalogs from the templates (changed: fuzzy with #|, removed: #~)
+	$(PO) update --pot-dir $(BUILDDIR)/gettext --language $(LANGUAGE)
+
+stats: $(STAMP) ## Translation progress per catalog (entries and characters); ARGS=--json for tools
+	@$(PO) stats --language $(LANGUAGE) $(ARGS)
+
+stats-json: $(STAMP) ## Translation progress as JSON
+	@$(PO) stats --language $(LANGUAGE) --json
+
+check-po: $(STAMP) system-html ## The catalog gate: syntax, completeness, markup, numbers, glossary, security, spelling
+	$(PO) check
+
+format-po: $(STAMP) ## Rewrite every catalog in the project's one form (Babel, width 79)
+	$(PO) format
+
+live: $(STAMP) ## Live preview rebuilt on every saved .md or .po (make live LANGUAGE=en)
+	$(BIN)/sphinx-autobuild -D language=$(LANGUAGE) -c . --watch locale --watch bilingual \
+		--ignore '*.mo' source $(BUILDDIR)/live/$(LANGUAGE)
+
+podiff: ## Make git diff of .po files readable (drops #: lines; once per clone)
+	@git config diff.podiff.textconv tools/po-textconv 2>/dev/null || true

@@ -28,6 +28,8 @@ gettext_last_translator = "KISDI column translators"
 gettext_additional_targets = ["literal-block"]
 # Languages the edition is published in; the first is the source language.
 edition_languages = ["ko", "en"]
+# Mark translated/untranslated nodes; bilingual.progress adds a notice to partly translated pages.
+translation_progress_classes = True
 
 # -- Extensions --------------------------------------------------------------
 
@@ -38,6 +40,9 @@ extensions = [
     "bilingual.sidebyside",
     "bilingual.freshness",
     "bilingual.glossary_order",
+    # -- catalog gate (issue 4): translations cannot add raw HTML; progress for readers
+    "bilingual.safe_translations",
+    "bilingual.progress",
     "bilingual.latex",
     "bilingual.downloads",
 ]
@@ -116,6 +121,7 @@ latex_elements = {
 \let\XeKo@latincjk\XeKo@latincjk@modern
 \makeatother
 \setlength{\emergencystretch}{3em}
+\setlength{\tymin}{6.5em} % table columns wide enough for an unbreakable Korean word
 \geometry{headheight=15pt}
 \hypersetup{bookmarksopen=true,bookmarksnumbered=true}
 """,

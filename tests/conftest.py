@@ -1,9 +1,10 @@
-"""Shared fixtures: the real project built once per session, and Sphinx's test roots."""
+"""Shared fixtures: the real project built once per session, copies of it, and Sphinx's test roots."""
 
 from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -16,6 +17,9 @@ FIXTURES = Path(__file__).parent / "fixtures"
 LANGUAGES = ("ko", "en")
 EDITIONS = ("ko", "en", "ko-en")
 
+#: What a copy of the project needs to build, check and publish.
+PROJECT_PARTS = ["source", "locale", "conf.py", "bilingual", "tools", "Makefile", "requirements.txt"]
+
 collect_ignore = ["roots"]
 sys.path.insert(0, str(ROOT))
 
@@ -24,6 +28,19 @@ sys.path.insert(0, str(ROOT))
 def rootdir() -> Path:
     """Where sphinx.testing finds the tiny test projects (tests/roots/test-NAME)."""
     return Path(__file__).parent / "roots"
+
+
+def copy_project(target: Path) -> Path:
+    """Copy the project (no build output, no .mo) into *target* and return it."""
+    target.mkdir(parents=True, exist_ok=True)
+    ignore = shutil.ignore_patterns("*.mo", "__pycache__", "build")
+    for part in PROJECT_PARTS:
+        source = ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, target / part, ignore=ignore)
+        else:
+            shutil.copy2(source, target / part)
+    return target
 
 
 @dataclass(frozen=True)

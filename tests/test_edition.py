@@ -84,7 +84,7 @@ def test_catalog_is_complete_and_clean(catalog: Path) -> None:
     assert "fuzzy" not in result.stderr and "untranslated" not in result.stderr, result.stderr
     po = polib.pofile(str(catalog))
     assert po.metadata["Language"] == "en"
-    assert po.metadata["Content-Type"] == "text/plain; charset=UTF-8"
+    assert po.metadata["Content-Type"].lower() == "text/plain; charset=utf-8"
     assert po.metadata["Plural-Forms"] == "nplurals=2; plural=(n != 1);"
     assert not po.metadata_is_fuzzy
     assert po.percent_translated() == 100

@@ -25,6 +25,10 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tools.pocheck import Project, check_catalogs  # noqa: E402
+
 LANGUAGES = ["ko", "en"]
 SIDE_BY_SIDE = "-".join(LANGUAGES)
 #: Each edition: its directory name and the sphinx-build overrides that make it.
@@ -170,6 +174,51 @@ def stage_html(outputs: dict[str, Path], build_dir: Path) -> Path:
     return staging
 
 
+# -- The catalog gate and the safety net ------------------------------------------
+#: What no translated page may contain unless its Korean page has it too.
+LIVE_TAGS = ("script", "iframe", "object", "embed", "form", "style", "base", "meta", "link")
+
+
+def gate_catalogs() -> None:
+    """Refuse to build from catalogs that fail ``make check-po``."""
+    problems = check_catalogs(Project(ROOT))
+    if problems:
+        print("\n".join(map(str, problems)), file=sys.stderr)
+        raise BuildError(f"the catalog gate found {len(problems)} problem(s); fix them (make check-po)")
+
+
+def live_markup(html_file: Path) -> set[str]:
+    """Script tags, event handlers and script URLs in a page's article."""
+    soup = BeautifulSoup(html_file.read_text(encoding="utf-8"), "lxml")
+    article = soup.select_one("article") or soup.select_one("[role=main], div.body")
+    found = set()
+    for element in article.find_all(True) if article else []:
+        if element.name in LIVE_TAGS:
+            found.add(f"<{element.name}>")
+        for name, value in element.attrs.items():
+            if name.lower().startswith("on"):
+                found.add(f"{name}= on <{element.name}>")
+            text = " ".join(value) if isinstance(value, list) else str(value)
+            if "script:" in text.lower().replace(" ", ""):
+                found.add(f"{name}={text!r} on <{element.name}>")
+    return found
+
+
+def check_translated_html(outputs: dict[str, Path]) -> None:
+    """No translated page may carry live markup that the source-language page lacks."""
+    source = outputs[LANGUAGES[0]]
+    problems = []
+    for edition in [e for e in outputs if e != LANGUAGES[0]]:
+        for page in sorted(outputs[edition].rglob("*.html")):
+            original = source / page.relative_to(outputs[edition])
+            allowed = live_markup(original) if original.exists() else set()
+            for item in sorted(live_markup(page) - allowed):
+                problems.append(f"{page}: {item} came from a translation")
+    if problems:
+        print("\n".join(problems), file=sys.stderr)
+        raise BuildError("translated pages contain live markup that the Korean pages do not have")
+
+
 # -- PDF ---------------------------------------------------------------------
 # Each edition's LaTeX (sphinx-build -b latex) goes through latexmk -xelatex in its
 # work directory; the .log is then read, because xelatex only logs a glyph that no
@@ -256,11 +305,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     build_dir = args.build_dir.resolve()
     try:
+        gate_catalogs()
         if args.target == "pdf":
             pdfs = typeset(build_editions("latex", list(EDITIONS), build_dir))
             publish(stage_pdf(pdfs, build_dir), build_dir / "pdf")
         else:
             outputs = build_editions("html", list(EDITIONS), build_dir)
+            check_translated_html(outputs)
             publish(stage_html(outputs, build_dir), build_dir / "html")
     except BuildError as error:
         print(f"publish: {error}; build/{args.target} was left as it was.", file=sys.stderr)

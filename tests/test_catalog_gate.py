@@ -1,0 +1,259 @@
+"""The catalog gate names file and line of every broken catalog, and nothing broken is published."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, copy_project
+from tools.pocheck import Project, check_catalogs, time_check
+from tools.pocheck.catalogs import formatted, load_entries, read_catalog
+
+COLUMN = "locale/en/LC_MESSAGES/column.po"
+INDEX = "locale/en/LC_MESSAGES/index.po"
+
+
+@pytest.fixture(scope="session")
+def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the project, published once with its good catalogs."""
+    project = copy_project(tmp_path_factory.mktemp("published") / "project")
+    result = publish(project)
+    assert result.returncode == 0, result.stderr
+    return project
+
+
+def publish(project: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [
+            sys.executable,
+            str(project / "tools" / "publish.py"),
+            "html",
+            "--build-dir",
+            str(project / "build"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def snapshot(directory: Path) -> dict[str, str]:
+    """Every file under *directory* with a hash of its bytes."""
+    return {
+        p.relative_to(directory).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(directory.rglob("*"))
+        if p.is_file()
+    }
+
+
+def msgstr_line(path: Path, msgid_start: str) -> int:
+    """The msgstr line of the first entry whose msgid starts with *msgid_start*."""
+    project = Project(path.parents[3])
+    return next(e.line for e in load_entries(project, path) if e.msgid.startswith(msgid_start))
+
+
+def set_translation(path: Path, msgid_start: str, change: Callable[[str], str], fuzzy: bool = False) -> None:
+    """Change one msgstr and write the catalog in the project's form (so only that change is wrong)."""
+    catalog = read_catalog(path)
+    message = next(m for m in catalog if m.id and m.id.startswith(msgid_start))
+    message.string = change(message.string)
+    if fuzzy:
+        message.flags.add("fuzzy")
+    path.write_bytes(formatted(catalog))
+
+
+@dataclass
+class Breakage:
+    """A way to break a catalog, and the line and words the gate must report."""
+
+    name: str
+    catalog: str
+    breaks: Callable[[Path], int]  # breaks the file, returns the line that must be named
+    says: str
+
+
+def replace_line(path: Path, line: int, text: str) -> None:
+    lines = path.read_bytes().split(b"\n")
+    lines[line - 1] = text.encode("utf-8")
+    path.write_bytes(b"\n".join(lines))
+
+
+def unterminated_quote(path: Path) -> int:
+    line = msgstr_line(path, "작성자")
+    replace_line(path, line, 'msgstr "Author')
+    return line
+
+
+def garbage_line(path: Path) -> int:
+    line = msgstr_line(path, "작성자") + 1
+    replace_line(path, line, "this line is no PO syntax")
+    return line
+
+
+def invalid_utf8(path: Path) -> int:
+    line = msgstr_line(path, "작성자")
+    lines = path.read_bytes().split(b"\n")
+    lines[line - 1] = b'msgstr "Auth\xffor"'
+    path.write_bytes(b"\n".join(lines))
+    return line
+
+
+def wrong_language(path: Path) -> int:
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('"Language: en', '"Language: ko'), encoding="utf-8")
+    return text.splitlines().index('"Language: en\\n"') + 1
+
+
+def edit(msgid_start: str, change: Callable[[str], str], fuzzy: bool = False) -> Callable[[Path], int]:
+    def breaks(path: Path) -> int:
+        set_translation(path, msgid_start, change, fuzzy)
+        entry = next(
+            e for e in load_entries(Project(path.parents[3]), path) if e.msgid.startswith(msgid_start)
+        )
+        return entry.flag_line if fuzzy else entry.line
+
+    return breaks
+
+
+P2 = "중국에 진출한"
+BREAKAGES = [
+    Breakage("unterminated quote", COLUMN, unterminated_quote, "end-of-line within string"),
+    Breakage("garbage line", COLUMN, garbage_line, "msgfmt"),
+    Breakage("invalid UTF-8", COLUMN, invalid_utf8, "invalid multibyte sequence"),
+    Breakage(
+        "script mid-sentence",
+        COLUMN,
+        edit(P2, lambda s: s.replace("Yet in a", "Yet <script>alert(1)</script> in a")),
+        "<script>",
+    ),
+    Breakage(
+        "img onerror mid-sentence",
+        COLUMN,
+        edit(P2, lambda s: s.replace("Yet in a", "Yet <img src=x onerror=alert(1)> in a")),
+        "<img>",
+    ),
+    Breakage(
+        "template syntax",
+        COLUMN,
+        edit(P2, lambda s: s.replace("Yet in a", "Yet {{ env.config }} in a")),
+        "template syntax",
+    ),
+    Breakage("changed number", COLUMN, edit(P2, lambda s: s.replace("US$2 billion", "US$3 billion")), "20억"),
+    Breakage("fuzzy entry", COLUMN, edit("작성자", lambda s: s, fuzzy=True), "fuzzy"),
+    Breakage("empty msgstr", COLUMN, edit("작성자", lambda s: ""), "untranslated"),
+    Breakage("unbalanced strong", COLUMN, edit("작성자", lambda s: f"**{s}"), "unclosed **"),
+    Breakage(
+        "changed link target",
+        INDEX,
+        edit("[칼럼 본문]", lambda s: s.replace("(column.md)", "(columns.md)")),
+        "link targets differ",
+    ),
+    Breakage(
+        "glossary term translated another way",
+        COLUMN,
+        edit("본고에서", lambda s: s.replace("demand regimes", "demand systems")),
+        "“수요체제” is not translated as “demand regime”",
+    ),
+    Breakage(
+        "term role pointing elsewhere",
+        COLUMN,
+        edit("{term}`한유경`", lambda s: s.replace("<한유경>", "<대외협력팀>")),
+        "target “한유경” is missing",
+    ),
+    Breakage(
+        "reference-style link",
+        INDEX,
+        edit("각 쪽 맨 위의", lambda s: s + " See [the column][col]."),
+        "reference-style link",
+    ),
+    Breakage("misspelling", COLUMN, edit("작성자", lambda s: "Auhtor"), "unknown English word: Auhtor"),
+    Breakage(
+        "wrong Language header",
+        COLUMN,
+        wrong_language,
+        "header Language",
+    ),
+]
+
+
+@pytest.fixture
+def broken(published: Path, request: pytest.FixtureRequest) -> Iterator[tuple[Path, Breakage, int]]:
+    """Break one catalog of the published copy; restore it afterwards."""
+    breakage: Breakage = request.param
+    path = published / breakage.catalog
+    original = path.read_bytes()
+    try:
+        line = breakage.breaks(path)
+        yield published, breakage, line
+    finally:
+        path.write_bytes(original)
+
+
+def test_real_catalogs_pass_the_gate() -> None:
+    assert [str(p) for p in check_catalogs(Project(ROOT))] == []
+
+
+@pytest.mark.parametrize("broken", BREAKAGES, ids=[b.name for b in BREAKAGES], indirect=True)
+def test_gate_names_file_and_line_and_nothing_is_published(broken: tuple[Path, Breakage, int]) -> None:
+    project, breakage, line = broken
+    problems = [str(p) for p in check_catalogs(Project(project))]
+    named = [p for p in problems if p.startswith(f"{breakage.catalog}:{line}: ")]
+    assert any(breakage.says in p for p in named), problems
+    assert all(" — " in p for p in problems)  # every message says what to do
+
+    before = snapshot(project / "build" / "html")
+    result = publish(project)
+    assert result.returncode == 1
+    assert f"{breakage.catalog}:{line}: " in result.stderr
+    assert snapshot(project / "build" / "html") == before
+
+
+def test_check_command_exits_non_zero_and_prints_path_line(published: Path) -> None:
+    path = published / COLUMN
+    original = path.read_bytes()
+    try:
+        line = edit("작성자", lambda s: "")(path)
+        result = subprocess.run(
+            [sys.executable, str(published / "tools" / "po.py"), "check"],
+            cwd=published,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    finally:
+        path.write_bytes(original)
+    assert result.returncode == 1
+    assert result.stdout.startswith(f"{COLUMN}:{line}: untranslated entry")
+
+
+def test_format_check_fails_until_format_po_rewrites(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    path = project / INDEX
+    text = path.read_text(encoding="utf-8")
+    unwrapped = text.replace('the same place in the "\n"', "the same place in the ")
+    assert unwrapped != text
+    path.write_text(unwrapped, encoding="utf-8")
+    problems = [str(p) for p in check_catalogs(Project(project))]
+    assert len(problems) == 1 and problems[0].startswith(f"{INDEX}:") and "make format-po" in problems[0]
+    subprocess.run([sys.executable, "tools/po.py", "format"], cwd=project, check=True, capture_output=True)
+    assert check_catalogs(Project(project)) == []
+
+
+def test_time_check_runs_the_gate_on_a_synthetic_catalog(tmp_path: Path) -> None:
+    """The measurement `make bench` uses (there on 10,000 entries; here on a few hundred)."""
+    project = copy_project(tmp_path / "project")
+    catalog = read_catalog(project / COLUMN)
+    for n in range(300):
+        catalog.add(
+            f"{n}번째 문단에 {{term}}`우버`가 나온다.", f"Paragraph {n} mentions {{term}}`Uber <우버>`."
+        )
+    path = project / "locale/en/LC_MESSAGES/synthetic.po"
+    path.write_bytes(formatted(catalog))
+    seconds, problems = time_check(Project(project), [path])
+    assert problems == 0 and seconds > 0

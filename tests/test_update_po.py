@@ -1,0 +1,60 @@
+"""make update-po loses nothing: changed entries turn fuzzy with #|, removed ones obsolete."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from tests.conftest import ROOT, copy_project
+from tools.pocheck import Project, check_catalogs
+from tools.pocheck.catalogs import read_catalog
+
+OLD = "대개 서비스는 로컬지향적이지만, 기술은 글로벌지향적이다."
+NEW = "대개 서비스는 로컬지향적이지만, 기술은 언제나 글로벌지향적이다."
+
+
+def make_update_po(project: Path) -> None:
+    subprocess.run(
+        ["make", "-C", str(project), "update-po", f"VENV={ROOT / '.venv'}", "STAMP="],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_update_po_keeps_changed_paragraph_as_fuzzy_with_previous_msgid(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    column = project / "source" / "column.md"
+    old_catalog = read_catalog(project / "locale/en/LC_MESSAGES/column.po")
+    old_message = next(m for m in old_catalog if m.id and OLD in m.id)
+    text = column.read_text(encoding="utf-8")
+    column.write_text(text.replace(OLD, NEW), encoding="utf-8")
+
+    make_update_po(project)
+
+    po = project / "locale/en/LC_MESSAGES/column.po"
+    message = next(m for m in read_catalog(po) if m.id and NEW in m.id)
+    assert message.fuzzy
+    assert message.previous_id == [old_message.id]
+    assert message.string == old_message.string
+    assert "#| msgid" in po.read_text(encoding="utf-8")
+    problems = [str(p) for p in check_catalogs(Project(project))]
+    assert len(problems) == 1 and "fuzzy entry" in problems[0]
+
+
+def test_update_po_keeps_removed_paragraph_obsolete_and_creates_catalog_for_new_page(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    about = project / "source" / "about.md"
+    removed = "- 같은 용어는 어디서나 용어집의 영어 표기로 옮긴다.\n"
+    about.write_text(about.read_text(encoding="utf-8").replace(removed, ""), encoding="utf-8")
+    (project / "source" / "extra.md").write_text("(extra)=\n# 덧붙임\n\n새 쪽의 문단.\n", encoding="utf-8")
+
+    make_update_po(project)
+
+    catalog = read_catalog(project / "locale/en/LC_MESSAGES/about.po")
+    obsolete = catalog.obsolete[removed[2:].strip()]
+    assert obsolete.string.startswith("Each term is translated")
+    assert "#~ msgid" in (project / "locale/en/LC_MESSAGES/about.po").read_text(encoding="utf-8")
+    new = read_catalog(project / "locale/en/LC_MESSAGES/extra.po")
+    assert [m.id for m in new if m.id] == ["덧붙임", "새 쪽의 문단."]
+    assert new.locale_identifier == "en"

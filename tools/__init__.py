@@ -1,0 +1,1 @@
+"""Command-line tools of the edition (publishing, catalogs); importable for tests and extensions."""

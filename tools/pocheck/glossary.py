@@ -1,0 +1,65 @@
+"""Glossary consistency: a msgid with a glossary term has the term's English form in its msgstr."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import polib
+
+from tools.pocheck.catalogs import Entry, Problem, Project
+from tools.pocheck.myst import analyse
+
+GLOSSARY_BLOCK = re.compile(r"^```\{glossary\}[^\n]*\n(?P<body>.*?)^```", re.MULTILINE | re.DOTALL)
+
+
+def read_glossary(project: Project, language: str = "en") -> dict[str, str]:
+    """Terms of source/glossary.md mapped to their msgstr in locale/<lang>/LC_MESSAGES/glossary.po."""
+    source = project.source_dir / "glossary.md"
+    catalog = project.locale_dir / language / "LC_MESSAGES" / "glossary.po"
+    if not source.exists() or not catalog.exists():
+        return {}
+    terms = []
+    for block in GLOSSARY_BLOCK.finditer(source.read_text(encoding="utf-8")):
+        for line in block["body"].splitlines():
+            if line.strip() and not line[0].isspace() and not line.startswith(":"):
+                terms.append(line.strip())
+    english = {e.msgid: e.msgstr for e in polib.pofile(str(catalog)) if e.msgstr and not e.fuzzy}
+    return {term: english[term] for term in terms if term in english}
+
+
+@cache
+def english_pattern(english: str) -> re.Pattern[str]:
+    """The English form, any case, spaces or hyphens between words, optional plural -s/-es."""
+    words = [re.escape(w) for w in re.split(r"[\s-]+", english.strip())]
+    return re.compile(r"(?<!\w)" + r"[\s-]+".join(words) + r"(?:e?s)?(?!\w)", re.IGNORECASE)
+
+
+@cache
+def source_pattern(term: str) -> re.Pattern[str]:
+    """A term in Korean text: Hangul terms as substrings (particles follow), Latin ones as words."""
+    if re.search(r"[가-힣]", term):
+        return re.compile(re.escape(term), re.IGNORECASE)
+    return re.compile(r"(?<![\w+])" + re.escape(term) + r"(?![\w+])", re.IGNORECASE)
+
+
+def check(project: Project, entry: Entry) -> list[Problem]:
+    """Each glossary term of the msgid, longest first, needs its English form in the msgstr."""
+    glossary = project.glossary
+    source = analyse(entry.msgid).visible_text
+    target = analyse(entry.msgstr).visible_text
+    problems = []
+    for term in sorted(glossary, key=len, reverse=True):
+        pattern = source_pattern(term)
+        if not pattern.search(source):
+            continue
+        source = pattern.sub(" ", source)  # a shorter term inside this one is not a second term
+        english = glossary[term]
+        if not english_pattern(english).search(target):
+            problems.append(
+                entry.problem(
+                    f"glossary term “{term}” is not translated as “{english}”",
+                    f"use “{english}” (locale/en/LC_MESSAGES/glossary.po), or change the glossary first",
+                )
+            )
+    return problems

@@ -1,0 +1,94 @@
+"""MyST markup parity: what Sphinx would render as literal characters, or link elsewhere."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from tools.pocheck.catalogs import Entry, Problem, Project
+from tools.pocheck.myst import analyse
+
+#: ``[text][ref]`` and ``[text][]``: MyST leaves them as literal text in a msgstr (MyST-Parser #690).
+REFERENCE_LINK = re.compile(r"\[[^\]\n]+\]\[[^\]\n]*\]")
+#: Markup characters that, left in rendered text, mean an emphasis, code span or link did not close.
+STRAYS = (
+    ("**", "an unclosed ** (strong)", "close it with ** (watch Korean particles after the marker)"),
+    ("__", "an unclosed __ (strong)", "close it with __"),
+    ("`", "an unclosed backtick (inline code or role)", "close the backtick"),
+    ("](", "a broken link ](", "write the link as [text](target)"),
+    ("*", "an unclosed * (emphasis)", "close it with *"),
+)
+
+
+def listed(counter: Counter[str]) -> str:
+    return ", ".join(f"“{key}”" + (f"×{n}" if n > 1 else "") for key, n in sorted(counter.items()))
+
+
+def check(project: Project, entry: Entry) -> list[Problem]:
+    """Same inline code, roles and role targets, links, footnotes and emphasis as the msgid."""
+    source, target = analyse(entry.msgid), analyse(entry.msgstr)
+    problems = []
+    reference = REFERENCE_LINK.search(target.plain)
+    if reference and not REFERENCE_LINK.search(source.plain):
+        problems.append(
+            entry.problem(
+                f"reference-style link {reference[0]!r}: MyST shows it as literal text",
+                "write an inline link [text](target)",
+            )
+        )
+    for chars, what, todo in STRAYS:
+        if target.plain.count(chars) > source.plain.count(chars):
+            problems.append(entry.problem(f"unbalanced markup: {what} would appear as literal text", todo))
+            break
+    if target.strong != source.strong or target.emphasis != source.emphasis:
+        problems.append(
+            entry.problem(
+                f"emphasis differs: the Korean has {source.strong} strong and {source.emphasis} emphasis, "
+                f"the English {target.strong} and {target.emphasis}",
+                "mark the same passages with ** and *",
+            )
+        )
+    if source.code != target.code:
+        problems.append(
+            entry.problem(
+                f"inline code differs: missing {listed(source.code - target.code) or 'nothing'}, "
+                f"added {listed(target.code - source.code) or 'nothing'}",
+                "copy every `code` span unchanged from the msgid",
+            )
+        )
+    if source.role_names != target.role_names:
+        problems.append(
+            entry.problem(
+                f"roles differ: the Korean has {listed(source.role_names)}, "
+                f"the English {listed(target.role_names) or 'none'}",
+                "keep one role for each role of the msgid",
+            )
+        )
+    else:
+        for (name, wanted), _n in (source.roles - target.roles).items():
+            found = listed(Counter(t for (n, t) in (target.roles - source.roles) if n == name))
+            problems.append(
+                entry.problem(
+                    f"{{{name}}} target “{wanted}” is missing (the English points to {found or 'nothing'})",
+                    f"write {{{name}}}`English text <{wanted}>`: the target stays the Korean "
+                    "(Sphinx warns about inconsistent term references otherwise)",
+                )
+            )
+    if source.links != target.links:
+        problems.append(
+            entry.problem(
+                f"link targets differ: missing {listed(source.links - target.links) or 'nothing'}, "
+                f"added {listed(target.links - source.links) or 'nothing'}",
+                "keep every ](target) exactly as in the msgid; translate only the link text",
+            )
+        )
+    if source.footnotes != target.footnotes:
+        problems.append(
+            entry.problem(
+                "footnote references differ: "
+                f"missing {listed(source.footnotes - target.footnotes) or 'nothing'}, "
+                f"added {listed(target.footnotes - source.footnotes) or 'nothing'}",
+                "keep every [^label] of the msgid",
+            )
+        )
+    return problems

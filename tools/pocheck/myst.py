@@ -1,0 +1,96 @@
+"""A message as MyST parses it: the same markdown-it setup that Sphinx uses for the msgstr."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cache
+
+from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
+from myst_parser.config.main import MdParserConfig
+from myst_parser.parsers.mdit import create_md_parser
+
+#: A role's explicit target: ``{term}`text <target>```.
+ROLE_TARGET = re.compile(r"^(?P<text>.*?)\s*<(?P<target>[^<>]+)>$", re.DOTALL)
+
+
+@cache
+def parser() -> MarkdownIt:
+    """MyST's markdown-it, with the extensions the project enables."""
+    return create_md_parser(MdParserConfig(enable_extensions={"fieldlist"}), RendererHTML)
+
+
+@dataclass
+class Markup:
+    """What a message contains, markup by markup, and the text a reader sees."""
+
+    code: Counter[str] = field(default_factory=Counter)
+    roles: Counter[tuple[str, str]] = field(default_factory=Counter)
+    links: Counter[str] = field(default_factory=Counter)
+    footnotes: Counter[str] = field(default_factory=Counter)
+    strong: int = 0
+    emphasis: int = 0
+    html: list[str] = field(default_factory=list)
+    text: list[str] = field(default_factory=list)  # plain text tokens, as rendered
+    visible: list[str] = field(default_factory=list)  # text + role and link texts, no targets
+
+    @property
+    def role_names(self) -> Counter[str]:
+        return Counter(name for (name, _target), n in self.roles.items() for _ in range(n))
+
+    @property
+    def plain(self) -> str:
+        return " ".join(self.text)
+
+    @property
+    def visible_text(self) -> str:
+        return " ".join(self.visible)
+
+
+def split_role(content: str) -> tuple[str, str]:
+    """A role's shown text and its target (the text itself when no ``<target>``)."""
+    match = ROLE_TARGET.match(content)
+    if match:
+        return match["text"], match["target"].strip()
+    return content, content.strip()
+
+
+def walk(tokens: list[Token]) -> list[Token]:
+    """Every token, children included, in document order."""
+    flat: list[Token] = []
+    for token in tokens:
+        flat.append(token)
+        if token.children:
+            flat.extend(walk(token.children))
+    return flat
+
+
+@cache
+def analyse(message: str) -> Markup:
+    """Parse *message* as MyST and list its markup."""
+    markup = Markup()
+    for token in walk(parser().parse(message)):
+        kind = token.type
+        if kind == "text":
+            markup.text.append(token.content)
+            markup.visible.append(token.content)
+        elif kind == "code_inline":
+            markup.code[token.content] += 1
+        elif kind == "myst_role":
+            shown, target = split_role(token.content)
+            markup.roles[(token.meta.get("name", ""), target)] += 1
+            markup.visible.append(shown)
+        elif kind == "link_open":
+            markup.links[str(token.attrs.get("href", ""))] += 1
+        elif kind == "footnote_ref":
+            markup.footnotes[str(token.meta.get("label", ""))] += 1
+        elif kind == "strong_open":
+            markup.strong += 1
+        elif kind == "em_open":
+            markup.emphasis += 1
+        elif kind in ("html_inline", "html_block"):
+            markup.html.append(token.content)
+    return markup

@@ -1,0 +1,144 @@
+"""Numbers preserved: every figure of the Korean appears in the English, Korean units converted."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from tools.pocheck.catalogs import Entry, Problem, Project
+from tools.pocheck.myst import analyse
+
+MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
+WORDS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+]
+ORDINALS = [
+    "zeroth",
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+    "eleventh",
+    "twelfth",
+]
+KOREAN_UNITS = {"천": 10**3, "만": 10**4, "억": 10**8, "조": 10**12}
+ENGLISH_SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
+
+#: A figure in the Korean: a dotted date, or a number with an optional unit and counter.
+SOURCE_FIGURE = re.compile(
+    r"(?P<y>\d{4})\.(?P<m>\d{1,2})\.(?P<d>\d{1,2})"
+    r"|(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)\s?(?P<unit>[천만억조](?![가-힣]))?(?P<counter>[년월일차위])?"
+)
+AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(thousand|million|billion|trillion)\b", re.IGNORECASE)
+
+
+@dataclass
+class English:
+    """The figures an English text contains, in every form we accept."""
+
+    integers: set[int]
+    decimals: set[str]
+    amounts: set[Decimal]
+    words: set[str]
+
+    @classmethod
+    def of(cls, text: str) -> English:
+        text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)
+        integers = {int(n) for n in re.findall(r"\d+", text)}
+        amounts = {Decimal(n) * ENGLISH_SCALES[s.lower()] for n, s in AMOUNT.findall(text)}
+        return cls(
+            integers=integers,
+            decimals=set(re.findall(r"\d+\.\d+", text)),
+            amounts=amounts | {Decimal(n) for n in integers},
+            words=set(re.findall(r"[a-z]+", text.lower())),
+        )
+
+    def has_integer(self, n: int, *, ordinal: bool = False) -> bool:
+        names = ORDINALS if ordinal else WORDS
+        return n in self.integers or (n < len(names) and names[n] in self.words)
+
+
+def spelled(value: Decimal) -> str:
+    """A Korean amount as an English reader expects it: 2 billion, 500 million, 50,000."""
+    for name in ("trillion", "billion", "million"):
+        if value >= ENGLISH_SCALES[name]:
+            return f"{trimmed(value / ENGLISH_SCALES[name])} {name}"
+    return trimmed(value, "{:,f}")
+
+
+def trimmed(value: Decimal, form: str = "{:f}") -> str:
+    """*value* without trailing decimal zeros."""
+    text = form.format(value)
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def missing(figure: re.Match[str], english: English) -> str | None:
+    """How *figure* should appear in English, if it does not; None when it does."""
+    if figure["y"]:
+        y, m, d = int(figure["y"]), int(figure["m"]), int(figure["d"])
+        month_ok = 1 <= m <= 12 and (MONTHS[m - 1] in english.words or m in english.integers)
+        if english.has_integer(y) and month_ok and english.has_integer(d):
+            return None
+        return f"{MONTHS[m - 1].title() if 1 <= m <= 12 else m} {d}, {y}"
+    number, unit, counter = figure["num"].replace(",", ""), figure["unit"], figure["counter"]
+    if unit:
+        value = Decimal(number) * KOREAN_UNITS[unit]
+        return None if value in english.amounts else spelled(value)
+    if "." in number:
+        return None if number in english.decimals else number
+    n = int(number)
+    if counter == "월" and 1 <= n <= 12:
+        return None if MONTHS[n - 1] in english.words or n in english.integers else MONTHS[n - 1].title()
+    if counter in ("차", "위"):
+        return None if english.has_integer(n, ordinal=True) else f"{ORDINALS[n] if n < 13 else n}"
+    return None if english.has_integer(n) else str(n)
+
+
+def check(project: Project, entry: Entry) -> list[Problem]:
+    """Every figure of the msgid must be in the msgstr (link targets and role targets aside)."""
+    english = English.of(analyse(entry.msgstr).visible_text)
+    problems = []
+    for figure in SOURCE_FIGURE.finditer(analyse(entry.msgid).visible_text):
+        expected = missing(figure, english)
+        if expected is not None:
+            problems.append(
+                entry.problem(
+                    f"the figure “{figure[0].strip()}” of the Korean is missing from the English",
+                    f"write it as {expected} (억 = 100 million, 만 = 10,000)"
+                    if figure["unit"]
+                    else f"write it as {expected}",
+                )
+            )
+    return problems

@@ -1,0 +1,159 @@
+"""Syntax (GNU msgfmt), headers, completeness and the one wrap width."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from pathlib import Path
+
+from tools.pocheck.catalogs import Entry, Problem, Project, formatted, read_catalog
+
+#: msgfmt's diagnostics: ``file:line: message`` or ``file:line:column: message``.
+MSGFMT_LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?:\d+:)? (?P<what>.*)$")
+
+
+def check_file(project: Project, path: Path) -> list[Problem]:
+    """Run ``msgfmt --check`` on one catalog and turn its diagnostics into problems."""
+    shown = project.relative(path)
+    if b"\0" in path.read_bytes():
+        return [Problem(shown, 1, "the file contains NUL bytes", "restore it from git", fatal=True)]
+    result = subprocess.run(
+        ["msgfmt", "--check", "--output-file", os.devnull, shown],
+        cwd=project.root,
+        capture_output=True,
+        text=True,
+        errors="replace",
+        env={**os.environ, "LC_ALL": "C"},
+        check=False,
+    )
+    problems = []
+    for text in result.stderr.splitlines():
+        match = MSGFMT_LINE.match(text)
+        if match and match["path"] == shown:
+            line = int(match["line"])
+            if "end-of-line within string" in match["what"]:
+                line -= 1  # msgfmt counts the newline that ended the string: the quote is open above
+            problems.append(
+                Problem(
+                    shown,
+                    line,
+                    f"msgfmt: {match['what']}",
+                    "fix the PO syntax (quotes, keywords, UTF-8); msgfmt --check must pass",
+                    fatal=True,
+                )
+            )
+    if result.returncode != 0 and not problems:
+        detail = " ".join(result.stderr.split())[:300] or f"exit status {result.returncode}"
+        problems.append(
+            Problem(shown, 1, f"msgfmt --check failed: {detail}", "fix the PO syntax", fatal=True)
+        )
+    if not problems:
+        try:
+            path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = path.read_bytes()[: error.start].count(b"\n") + 1
+            problems.append(Problem(shown, line, "invalid UTF-8", "save the file as UTF-8", fatal=True))
+    return problems
+
+
+def header_line(lines: list[str], field: str) -> int:
+    """The line of a header field, or of the header's msgstr when the field is missing."""
+    for number, text in enumerate(lines, 1):
+        if text.startswith(f'"{field}:'):
+            return number
+    for number, text in enumerate(lines, 1):
+        if text.startswith("msgstr"):
+            return number
+    return 1
+
+
+def check_headers(project: Project, path: Path) -> list[Problem]:
+    """Language, charset and Plural-Forms headers."""
+    shown = project.relative(path)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    catalog = read_catalog(path)
+    fields = dict(catalog.mime_headers)
+    language = project.language_of(path)
+    problems = []
+    if fields.get("Language") != language:
+        problems.append(
+            Problem(
+                shown,
+                header_line(lines, "Language"),
+                f"header Language is {fields.get('Language')!r}, but the catalog is in locale/{language}",
+                f'write "Language: {language}\\n" in the header',
+            )
+        )
+    content_type = fields.get("Content-Type", "")
+    if "charset=utf-8" not in content_type.lower().replace(" ", ""):
+        problems.append(
+            Problem(
+                shown,
+                header_line(lines, "Content-Type"),
+                f"header Content-Type is {content_type!r}, not UTF-8",
+                'write "Content-Type: text/plain; charset=UTF-8\\n"',
+            )
+        )
+    if not re.match(r"nplurals=\d+;\s*plural=.+;?", fields.get("Plural-Forms", "")):
+        problems.append(
+            Problem(
+                shown,
+                header_line(lines, "Plural-Forms"),
+                "header Plural-Forms is missing or malformed",
+                'write "Plural-Forms: nplurals=2; plural=(n != 1);\\n" (English)',
+            )
+        )
+    if catalog.fuzzy:
+        problems.append(
+            Problem(
+                shown,
+                header_line(lines, "Project-Id-Version"),
+                "the header is marked fuzzy",
+                'fill in the header, then delete the "#, fuzzy" line above msgid ""',
+            )
+        )
+    return problems
+
+
+def check_entries(project: Project, path: Path, entries: list[Entry]) -> list[Problem]:
+    """Headers, then untranslated and fuzzy entries: the English edition is complete."""
+    problems = check_headers(project, path)
+    for entry in entries:
+        if entry.obsolete:
+            continue
+        if entry.fuzzy:
+            problems.append(
+                Problem(
+                    entry.path,
+                    entry.flag_line,
+                    "fuzzy entry: Sphinx ignores it and the page shows the Korean",
+                    "compare the translation with the Korean (and the #| previous msgid), "
+                    'fix it, then delete "fuzzy" from the #, line',
+                )
+            )
+        elif not entry.msgstr:
+            problems.append(
+                entry.problem("untranslated entry: the page would show the Korean", "translate the msgid")
+            )
+    return problems
+
+
+def check_format(project: Project, path: Path) -> list[Problem]:
+    """The catalog must be byte for byte what ``make format-po`` writes."""
+    before = path.read_bytes()
+    after = formatted(read_catalog(path))
+    if before == after:
+        return []
+    old, new = before.splitlines(), after.splitlines()
+    line = next(
+        (n for n, (a, b) in enumerate(zip(old, new, strict=False), 1) if a != b), min(len(old), len(new)) + 1
+    )
+    return [
+        Problem(
+            project.relative(path),
+            line,
+            "not in the project's form (Babel, wrapped at 79 columns)",
+            "run `make format-po` and commit the result",
+        )
+    ]
