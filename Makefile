@@ -16,7 +16,8 @@ export SOURCE_DATE_EPOCH FORCE_SOURCE_DATE
 NODE_STAMP := node_modules/.installed-package-lock
 
 .DEFAULT_GOAL := help
-.PHONY: help html gettext test lint clean distclean system-html system-test epub all dist screenshots search-eval
+.PHONY: help html pdf epub all dist gettext test lint clean distclean system-html system-pdf system-test
+.PHONY: screenshots search-eval
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -39,7 +40,7 @@ html: $(STAMP) system-html ## Build the Korean and English HTML editions into bu
 epub: $(STAMP) system-html ## Build the Korean and English EPUBs into build/epub
 	$(BIN)/python tools/publish.py epub --build-dir $(BUILDDIR)
 
-all: $(STAMP) system-html ## Build and publish everything: EPUB, (PDF,) then the HTML site linking them
+all: $(STAMP) system-pdf ## Build and publish everything: PDF, EPUB, then the HTML site linking them
 	$(BIN)/python tools/publish.py all --build-dir $(BUILDDIR)
 
 dist: all ## Pack the published site (both languages, downloads) into build/dist/*.tar.gz
@@ -48,6 +49,13 @@ dist: all ## Pack the published site (both languages, downloads) into build/dist
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund
 	touch $@
+# -- PDF editions (issue 3) --
+system-pdf: ## Install (or name) the Debian packages `make pdf` needs (TeX, fonts)
+	@tools/setup-system pdf
+
+pdf: $(STAMP) system-pdf ## Build the Korean, English and Korean–English PDFs into build/pdf
+	$(BIN)/python tools/publish.py pdf --build-dir $(BUILDDIR)
+
 
 gettext: $(STAMP) ## Extract message templates (.pot) into build/gettext
 	$(BIN)/sphinx-build -b gettext -q -c . source $(BUILDDIR)/gettext

@@ -45,6 +45,7 @@ extensions = [
     "bilingual.safe_translations",
     "bilingual.progress",
     "bilingual.korean_search",  # a `ko` search language; used only when language == "ko"
+    "bilingual.latex",
 ]
 
 # -- MyST --------------------------------------------------------------------
@@ -96,7 +97,17 @@ sitemap_excludes = ["search.html", "genindex.html", "404.html"]
 # builds them, copies them into <site>/downloads/ and lists in
 # edition_download_builders (-D) the ones it publishes.
 edition_name = "kisdi-locality-2018"
+# {edition} is the page's edition (ko, en or ko-en), {lang} its language; "editions"
+# limits a download to some editions. "format" is a msgid (Korean in sphinx.po).
 edition_downloads = [
+    {"format": "PDF", "builder": "pdf", "file": "{name}-{edition}.pdf", "type": "application/pdf"},
+    {
+        "format": "Korean–English PDF",
+        "builder": "pdf",
+        "file": "{name}-ko-en.pdf",
+        "type": "application/pdf",
+        "editions": ["ko", "en"],
+    },
     {"format": "EPUB", "builder": "epub", "file": "{name}-{lang}.epub", "type": "application/epub+zip"},
 ]
 
@@ -110,3 +121,88 @@ epub_css_files = ["epub-korean.css"]
 epub_exclude_files = [".buildinfo.bak", "_static/korean.css", "_static/downloads.css", "_static/switcher.js"]
 epub_show_urls = "no"
 epub_use_index = False
+
+# -- LaTeX / PDF -------------------------------------------------------------
+# xelatex with xetexko (loaded by kotex under xelatex); bilingual/latex.py picks the
+# settings of the language being built (-D language=…, which this file cannot see),
+# names the file, and takes the PDF's title, author and title-page byline from the
+# translated documents and catalogs, so that no English is written here.
+
+latex_engine = "xelatex"
+pdf_title_doc = "column"  # its (translated) title is the PDF's title
+pdf_byline_label = "column-byline"  # the field list printed on the title page
+
+
+def _hangul_fonts(scale: float) -> str:
+    """Noto CJK KR for Hangul and Hanja: serif body, sans headings, mono code; never slanted."""
+    upright = f"BoldFont={{* Bold}}, ItalicFont={{*}}, BoldItalicFont={{* Bold}}, Scale={scale}"
+    return rf"""
+\setmainhangulfont{{Noto Serif CJK KR}}[{upright}]
+\setsanshangulfont{{Noto Sans CJK KR}}[{upright}]
+\setmonohangulfont{{Noto Sans Mono CJK KR}}[Scale={scale}]
+\setmainhanjafont{{Noto Serif CJK KR}}[{upright}]
+\setsanshanjafont{{Noto Sans CJK KR}}[{upright}]
+"""
+
+
+latex_elements = {
+    "papersize": "a4paper",
+    "pointsize": "10pt",
+    "extraclassoptions": "openany,oneside",
+    "inputenc": "",
+    "fontenc": r"\usepackage{fontspec}",
+    "cmappkg": "",  # pdfTeX only; xelatex writes ToUnicode maps itself
+    "polyglossia": "",
+    "babel": "",
+    "fncychap": "",
+    "printindex": "",
+    "makeindex": "",
+    # No syllable breaks: Korean lines break only at spaces; stretchy paragraphs
+    # rather than lines running into the margin.
+    "preamble": r"""
+\setcounter{secnumdepth}{-1}
+\makeatletter
+\titleformat{\chapter}[block]{\py@HeaderFamily\LARGE\raggedright}{}{0pt}{}
+\titlespacing*{\chapter}{0pt}{0pt}{2em}
+\makeatother
+\protected\def\sphinxtermref#1{#1}
+\AtBeginDocument{\XeTeXlinebreakpenalty=10000\relax}
+\makeatletter % nor between Hangul and Latin letters or digits (카메라360, Face++는)
+\def\XeKo@latincjk@modern{\nobreak\hskip
+  \ifdefined\xetexkohu\xetexkohu\else\XeKo@quarterdim\fi\XeKo@stretchshrink}
+\let\XeKo@latincjk\XeKo@latincjk@modern
+\makeatother
+\setlength{\emergencystretch}{3em}
+\setlength{\tymin}{6.5em} % table columns wide enough for an unbreakable Korean word
+\geometry{headheight=15pt}
+\hypersetup{bookmarksopen=true,bookmarksnumbered=true}
+""",
+    "sphinxsetup": "TitleColor={rgb}{0,0,0}, InnerLinkColor={rgb}{0.1,0.2,0.5}, "
+    "OuterLinkColor={rgb}{0.1,0.2,0.5}, hmargin={25mm,25mm}, vmargin={25mm,25mm}",
+}
+# Per-language settings, merged into latex_elements for the language being built
+# (a "preamble" here is added to the common one).
+latex_language_elements = {
+    "ko": {
+        # Korean captions (차례…), 1.6 line spacing; Latin letters from the same families.
+        "fontpkg": r"""\usepackage[hangul]{kotex}
+\setmainfont{Noto Serif CJK KR}[BoldFont={* Bold}, ItalicFont={*}, ItalicFeatures={FakeSlant=0.15}]
+\setsansfont{Noto Sans CJK KR}[BoldFont={* Bold}]
+\setmonofont{DejaVu Sans Mono}[Scale=0.85]
+"""
+        + _hangul_fonts(1.0),
+        # Latin words inside Korean text are not hyphenated.
+        "preamble": r"\hyphenpenalty=10000 \exhyphenpenalty=10000",
+    },
+    "en": {
+        # TeX Gyre Pagella with Noto CJK for every Hangul character (xetexko switches by script).
+        "fontpkg": r"""\usepackage{kotex}
+\setmainfont{TeX Gyre Pagella}
+\setsansfont{TeX Gyre Heros}[Scale=0.92]
+\setmonofont{DejaVu Sans Mono}[Scale=0.85]
+"""
+        + _hangul_fonts(0.92),
+        # Quotes and apostrophes from Pagella, not the CJK font's forms with CJK spacing.
+        "preamble": r"\XeTeXcharclass`‘=0 \XeTeXcharclass`’=0 \XeTeXcharclass`“=0 \XeTeXcharclass`”=0",
+    },
+}

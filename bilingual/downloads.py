@@ -6,6 +6,8 @@ import posixpath
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from bilingual.switcher import current_edition
+
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.util.typing import ExtensionMetadata
@@ -14,9 +16,11 @@ if TYPE_CHECKING:
 DOWNLOADS_DIR = "downloads"
 
 
-def download_file(config: Any, download: dict[str, str], language: str) -> str:
-    """The file name of one download in *language*, e.g. ``kisdi-locality-2018-ko.epub``."""
-    return download["file"].format(name=config.edition_name, lang=language)
+def download_file(config: Any, download: dict[str, Any]) -> str:
+    """The file name of one download for this build, e.g. ``kisdi-locality-2018-ko.epub``."""
+    return download["file"].format(
+        name=config.edition_name, lang=config.language, edition=current_edition(config)
+    )
 
 
 def add_downloads(
@@ -32,10 +36,11 @@ def add_downloads(
         {
             "format": download["format"],
             "type": download["type"],
-            "url": posixpath.join(site_root, DOWNLOADS_DIR, download_file(config, download, config.language)),
+            "url": posixpath.join(site_root, DOWNLOADS_DIR, download_file(config, download)),
         }
         for download in config.edition_downloads
         if download["builder"] in config.edition_download_builders
+        and current_edition(config) in download.get("editions", [current_edition(config)])
     ]
 
 

@@ -92,17 +92,29 @@ class Site:
         return self.root / edition / f"{name}.html"
 
 
+def publish(build_dir: Path, *targets: str, root: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    """Run tools/publish.py (of the project at *root*) for each target, stopping at the first failure."""
+    for target in targets:
+        result = subprocess.run(
+            [sys.executable, str(root / "tools" / "publish.py"), target, "--build-dir", str(build_dir)],
+            capture_output=True,
+            text=True,
+            check=False,
+            env={
+                **{k: v for k, v in os.environ.items() if k not in {"SOURCE_DATE_EPOCH", "EDITION_BASEURL"}},
+                "SPHINXOPTS": "-nW --keep-going",
+            },
+        )
+        if result.returncode != 0:
+            break
+    return result
+
+
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
-    """Build the whole HTML site once, exactly as `make html` does, into a temporary directory."""
+    """Publish everything once, as `make all` and `make dist` do: PDF, EPUB, the site, the archive."""
     build_dir = tmp_path_factory.mktemp("build")
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "tools" / "publish.py"), "html", "--build-dir", str(build_dir)],
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "SPHINXOPTS": "-nW --keep-going"},
-    )
+    result = publish(build_dir, "all", "dist")
     assert result.returncode == 0, result.stdout + result.stderr
     return Site(root=build_dir / "html", output=result.stdout + result.stderr)
 

@@ -10,7 +10,6 @@ import functools
 import http.server
 import io
 import json
-import os
 import re
 import runpy
 import subprocess
@@ -27,7 +26,7 @@ from xml.etree import ElementTree
 import polib
 import pytest
 from bs4 import BeautifulSoup
-from conftest import copy_project
+from conftest import Site, copy_project, publish
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
@@ -51,21 +50,6 @@ CHROMIUM_ARGS = [
 ]  # fmt: skip
 #: Pages that are not content: not in the sitemap.
 NON_CONTENT_PAGES = {"search.html", "genindex.html", "404.html"}
-
-
-def publish(build_dir: Path, *targets: str, root: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    """Run tools/publish.py (of the project at *root*) for each target, stopping at the first failure."""
-    for target in targets:
-        result = subprocess.run(
-            [sys.executable, str(root / "tools" / "publish.py"), target, "--build-dir", str(build_dir)],
-            capture_output=True,
-            text=True,
-            check=False,
-            env={k: v for k, v in os.environ.items() if k not in {"SOURCE_DATE_EPOCH", "EDITION_BASEURL"}},
-        )
-        if result.returncode != 0:
-            break
-    return result
 
 
 def build_everything(build_dir: Path) -> Path:
@@ -108,14 +92,14 @@ def catalog_translation(msgid: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The whole publication, built once from a clean directory."""
-    return build_everything(tmp_path_factory.mktemp("publish") / "build")
+def build(site: Site) -> Path:
+    """The whole publication of the session (conftest's `site`), built once from a clean directory."""
+    return site.root.parent
 
 
 @pytest.fixture(scope="session")
-def site(build: Path) -> Path:
-    return build / "html"
+def site_dir(site: Site) -> Path:
+    return site.root
 
 
 # -- EPUB -----------------------------------------------------------------------
@@ -169,28 +153,30 @@ def test_korean_epub_sets_korean_typography(build: Path) -> None:
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_every_page_links_the_epub_of_its_own_language(site: Path, lang: str) -> None:
-    for page_path in sorted((site / lang).glob("*.html")):
+def test_every_page_links_the_epub_of_its_own_language(site_dir: Path, lang: str) -> None:
+    for page_path in sorted((site_dir / lang).glob("*.html")):
         links = soup(page_path).select("nav.edition-downloads a[download]")
         hrefs = [link["href"] for link in links]
         expected = f"{NAME}-{lang}.epub"
         assert any(href.endswith(f"downloads/{expected}") for href in hrefs), (page_path, hrefs)
-        assert (site / "downloads" / expected).read_bytes() == (site.parent / "epub" / expected).read_bytes()
+        assert (site_dir / "downloads" / expected).read_bytes() == (
+            site_dir.parent / "epub" / expected
+        ).read_bytes()
 
 
 # -- The site on the web -----------------------------------------------------------
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_canonical_url_is_the_page_in_its_language(site: Path, lang: str) -> None:
-    for page_path in sorted((site / lang).glob("*.html")):
+def test_canonical_url_is_the_page_in_its_language(site_dir: Path, lang: str) -> None:
+    for page_path in sorted((site_dir / lang).glob("*.html")):
         canonical = soup(page_path).find_all("link", rel="canonical")
         assert [link["href"] for link in canonical] == [f"{BASE_URL}{lang}/{page_path.name}"]
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_link_preview_tags_on_every_page_describe_it_in_its_language(site: Path, lang: str) -> None:
-    for page_path in content_pages(site, lang):
+def test_link_preview_tags_on_every_page_describe_it_in_its_language(site_dir: Path, lang: str) -> None:
+    for page_path in content_pages(site_dir, lang):
         page = soup(page_path)
         title = page.find("article").find("h1")
         for link in title.select("a.headerlink"):
@@ -209,21 +195,21 @@ def test_link_preview_tags_on_every_page_describe_it_in_its_language(site: Path,
             assert not any("\uac00" <= ch <= "\ud7a3" for ch in description), description
 
 
-def test_sitemap_lists_every_page_of_both_languages_with_hreflang_alternates(site: Path) -> None:
-    urls = ElementTree.parse(site / "sitemap.xml").getroot().findall(f"{SITEMAP}url")
+def test_sitemap_lists_every_page_of_both_languages_with_hreflang_alternates(site_dir: Path) -> None:
+    urls = ElementTree.parse(site_dir / "sitemap.xml").getroot().findall(f"{SITEMAP}url")
     locations = [url.findtext(f"{SITEMAP}loc") for url in urls]
-    expected = [f"{BASE_URL}{lang}/{p.name}" for lang in LANGUAGES for p in content_pages(site, lang)]
+    expected = [f"{BASE_URL}{lang}/{p.name}" for lang in LANGUAGES for p in content_pages(site_dir, lang)]
     assert locations == sorted(expected)
     for url in urls:
         loc = url.findtext(f"{SITEMAP}loc")
         alternates = {link.get("hreflang"): link.get("href") for link in url.findall(f"{XHTML}link")}
         page = loc.rsplit("/", 1)[1]
         assert alternates == {lang: f"{BASE_URL}{lang}/{page}" for lang in LANGUAGES}
-    assert not list(site.glob("*/sitemap.xml")), "one sitemap, at the root"
+    assert not list(site_dir.glob("*/sitemap.xml")), "one sitemap, at the root"
 
 
-def test_robots_txt_points_to_the_sitemap(site: Path) -> None:
-    lines = (site / "robots.txt").read_text().splitlines()
+def test_robots_txt_points_to_the_sitemap(site_dir: Path) -> None:
+    lines = (site_dir / "robots.txt").read_text().splitlines()
     assert "User-agent: *" in lines
     assert f"Sitemap: {BASE_URL}sitemap.xml" in lines
 
@@ -252,8 +238,8 @@ class StaticHostHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def static_host(site: Path) -> Iterator[str]:
-    handler = functools.partial(StaticHostHandler, directory=str(site))
+def static_host(site_dir: Path) -> Iterator[str]:
+    handler = functools.partial(StaticHostHandler, directory=str(site_dir))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -263,8 +249,8 @@ def static_host(site: Path) -> Iterator[str]:
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_not_found_page_works_from_any_depth(static_host: str, site: Path, lang: str) -> None:
-    expected_title = soup(site / lang / "404.html").find("article").find("h1").get_text().strip()
+def test_not_found_page_works_from_any_depth(static_host: str, site_dir: Path, lang: str) -> None:
+    expected_title = soup(site_dir / lang / "404.html").find("article").find("h1").get_text().strip()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         page = browser.new_page()
@@ -290,17 +276,17 @@ def test_not_found_page_works_from_any_depth(static_host: str, site: Path, lang:
 # -- Builds a publisher can trust ----------------------------------------------------
 
 
-def test_site_has_no_broken_internal_link(site: Path) -> None:
-    broken = linkcheck.check_site(site, BASE_URL)
+def test_site_has_no_broken_internal_link(site_dir: Path) -> None:
+    broken = linkcheck.check_site(site_dir, BASE_URL)
     assert [str(link) for link in broken] == []
     # The check went through the cross-language links and the chooser too.
-    chooser_links = [a["href"] for a in soup(site / "index.html").find_all("a")]
+    chooser_links = [a["href"] for a in soup(site_dir / "index.html").find_all("a")]
     assert chooser_links == [f"{lang}/index.html" for lang in LANGUAGES]
 
 
-def test_site_html_is_valid_for_the_nu_html_checker(site: Path) -> None:
+def test_site_html_is_valid_for_the_nu_html_checker(site_dir: Path) -> None:
     result = subprocess.run(
-        ["java", "-jar", str(VNU), "--format", "json", "--skip-non-html", str(site)],
+        ["java", "-jar", str(VNU), "--format", "json", "--skip-non-html", str(site_dir)],
         capture_output=True,
         text=True,
         check=False,
@@ -308,7 +294,7 @@ def test_site_html_is_valid_for_the_nu_html_checker(site: Path) -> None:
     messages = json.loads(result.stderr)["messages"]
     checked = {m["url"] for m in messages}
     errors = [
-        f"{m['url'].split(str(site))[-1]}:{m.get('lastLine')}: {m['message']}"
+        f"{m['url'].split(str(site_dir))[-1]}:{m.get('lastLine')}: {m['message']}"
         for m in messages
         if m["type"] in {"error", "non-document-error"}
     ]
@@ -320,7 +306,7 @@ def test_site_html_is_valid_for_the_nu_html_checker(site: Path) -> None:
 def test_two_clean_builds_are_byte_identical(build: Path, tmp_path: Path) -> None:
     second = build_everything(tmp_path / "build")
     differing = []
-    for output in ("html", "epub", "dist"):
+    for output in ("html", "pdf", "epub", "dist"):
         first_files = {
             p.relative_to(build): p.read_bytes() for p in (build / output).rglob("*") if p.is_file()
         }

@@ -1,6 +1,6 @@
 """Build and publish the edition: every language in parallel, then one atomic swap.
 
-    python tools/publish.py html|epub|all|dist
+    python tools/publish.py html|pdf|epub|all|dist
 
 The catalog gate runs first. Then each edition (the Korean, the English, and for the
 site the side-by-side ko-en view) builds incrementally in
@@ -19,6 +19,7 @@ import gzip
 import html
 import io
 import os
+import re
 import runpy
 import shutil
 import subprocess
@@ -46,7 +47,7 @@ SPHINXOPTS = os.environ.get("SPHINXOPTS", "-nW --keep-going").split()
 #: SOURCE_DATE_EPOCH outside a git checkout: the column's publication date, 2018-01-09.
 FALLBACK_SOURCE_DATE_EPOCH = "1515456000"
 #: Builders whose output the site offers for download, built before the HTML.
-DOWNLOAD_BUILDERS = ["epub"]
+DOWNLOAD_BUILDERS = ["pdf", "epub"]
 #: What `all` publishes, in order: the downloads first, so that the site links them.
 ALL_TARGETS = [*DOWNLOAD_BUILDERS, "html"]
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -81,7 +82,8 @@ def sphinx_build(
 ) -> subprocess.CompletedProcess[str]:
     """Run sphinx-build for one edition into its work directory."""
     outdir = build_dir / "work" / builder / edition
-    # Doctrees are per builder too: the epub and HTML builders resolve references differently.
+    # Doctrees are per builder too: builders resolve references differently, and `make -j all`
+    # must never share one.
     doctrees = (
         build_dir / "doctrees" / edition if builder == "html" else build_dir / "doctrees" / builder / edition
     )
@@ -294,6 +296,91 @@ def check_translated_html(outputs: dict[str, Path]) -> None:
         raise BuildError("translated pages contain live markup that the Korean pages do not have")
 
 
+# -- PDF ---------------------------------------------------------------------
+# Each edition's LaTeX (sphinx-build -b latex) goes through latexmk -xelatex in its
+# work directory; the .log is then read, because xelatex only logs a glyph that no
+# font has and writes the PDF anyway.
+
+MISSING_CHARACTER = re.compile(r"Missing character: There is no (.) \(U\+([0-9A-F]{4,6})\) in font ([^!]*)!")
+OVERFULL = re.compile(r"^Overfull \\hbox \(([\d.]+)pt too wide\).*$", re.MULTILINE)
+
+
+def latexmk(outdir: Path) -> subprocess.CompletedProcess[str]:
+    """Typeset the one .tex file of a LaTeX work directory with xelatex."""
+    tex = next(outdir.glob("*.tex"))
+    cmd = ["latexmk", "-xelatex", "-interaction=nonstopmode", "-halt-on-error", "-file-line-error", tex.name]
+    env = os.environ | {"max_print_line": "100000"}  # one log line per message, unwrapped
+    return subprocess.run(cmd, cwd=outdir, env=env, capture_output=True, text=True, check=False)
+
+
+def sources_of(char: str, edition: str) -> list[str]:
+    """Where *char* is written: ``path:line`` in the Korean source and the edition's catalogs."""
+    lang = EDITIONS[edition][0].removeprefix("language=")
+    files = sorted((ROOT / "source").rglob("*.md"))
+    if lang != LANGUAGES[0]:
+        files += sorted((ROOT / "locale" / lang / "LC_MESSAGES").glob("*.po"))
+    found = []
+    for path in files:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if char in line:
+                found.append(f"{path.relative_to(ROOT)}:{number}")
+    return found
+
+
+def check_log(log: Path, edition: str) -> list[str]:
+    """Every glyph the fonts lack, named with its code point and where it was written."""
+    errors = []
+    seen = set()
+    for char, code, font in MISSING_CHARACTER.findall(log.read_text(encoding="utf-8", errors="replace")):
+        if code in seen:
+            continue
+        seen.add(code)
+        where = ", ".join(sources_of(char, edition)) or "not in the sources or catalogs"
+        errors.append(
+            f"{log.name}: no glyph for U+{code} {char!r} in font {font.strip()}; written at {where}"
+        )
+    return errors
+
+
+def typeset(outputs: dict[str, Path]) -> dict[str, Path]:
+    """Run latexmk in every work directory at once; fail on errors and missing glyphs."""
+    with ThreadPoolExecutor(max_workers=len(outputs)) as pool:
+        results = dict(zip(outputs, pool.map(latexmk, outputs.values()), strict=True))
+    errors = []
+    pdfs = {}
+    for edition, outdir in outputs.items():
+        tex = next(outdir.glob("*.tex"))
+        log = tex.with_suffix(".log")
+        if results[edition].returncode != 0:
+            tail = "\n".join(results[edition].stdout.splitlines()[-20:])
+            errors.append(f"latexmk failed for {edition} ({log}):\n{tail}")
+            continue
+        errors += check_log(log, edition)
+        for width in OVERFULL.findall(log.read_text(encoding="utf-8", errors="replace")):
+            print(f"publish: {log.name}: overfull line, {width}pt into the margin", file=sys.stderr)
+        pdfs[edition] = tex.with_suffix(".pdf")
+    if errors:
+        raise BuildError("\n".join(errors))
+    return pdfs
+
+
+def stage_pdf(pdfs: dict[str, Path], build_dir: Path) -> Path:
+    """Copy each edition's PDF, named after its edition, into a fresh staging directory."""
+    staging = build_dir / ".pdf.staging"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    for edition, pdf in pdfs.items():
+        shutil.copy2(pdf, staging / f"{conf_value('edition_name')}-{edition}.pdf")
+    return staging
+
+
+def publish_pdf(build_dir: Path) -> Path:
+    """Typeset the Korean, English and Korean–English PDFs and swap them in as build/pdf."""
+    pdfs = typeset(build_editions("latex", list(EDITIONS), build_dir))
+    publish(stage_pdf(pdfs, build_dir), build_dir / "pdf")
+    return build_dir / "pdf"
+
+
 def publish_html(build_dir: Path) -> Path:
     """Build the site in both languages, linking the downloads already published, and swap it in."""
     downloads = published_downloads(build_dir)
@@ -365,9 +452,14 @@ def publish_dist(build_dir: Path) -> Path:
     return archive
 
 
-PUBLISHERS = {"html": publish_html, "epub": publish_epub, "dist": publish_dist}
+PUBLISHERS = {
+    "html": publish_html,
+    "pdf": publish_pdf,
+    "epub": publish_epub,
+    "dist": publish_dist,
+}
 #: Targets that publish text from the catalogs, and so run the catalog gate first.
-BUILT_FROM_CATALOGS = {"html", "epub"}
+BUILT_FROM_CATALOGS = {"html", "pdf", "epub"}
 
 
 def run(target: str, build_dir: Path) -> list[Path]:
