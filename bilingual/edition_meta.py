@@ -41,6 +41,7 @@ def translate_settings(app: Sphinx, config: Config) -> None:
         return
     locale_dirs = [Path(app.srcdir, d) for d in config.locale_dirs]
     translations = catalog_translations(locale_dirs, config.language)
+    config.edition_source_settings = {name: config[name] for name in TRANSLATED_SETTINGS}
     for name in TRANSLATED_SETTINGS:
         text = config[name]
         if text in translations:
@@ -61,5 +62,7 @@ def translate_settings(app: Sphinx, config: Config) -> None:
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("bilingual.switcher")
+    # The source-language values of TRANSLATED_SETTINGS, kept for bilingual outputs.
+    app.add_config_value("edition_source_settings", {}, "", types=[dict])
     app.connect("config-inited", translate_settings)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import logging as stdlib_logging
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import polib
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
@@ -56,19 +54,6 @@ def apply_language_settings(app: Sphinx, config: Config) -> None:
             logging.getLogger(name).logger.addFilter(NO_BABEL_WARNING)
     # Title and author are filled in once the documents are read (see set_document_data).
     config.latex_documents = [(config.root_doc, f"{pdf_stem(config)}.tex", "", "", "manual", True)]
-
-
-def catalog_messages(app: Sphinx) -> dict[str, str]:
-    """Every translated, non-fuzzy message of the built language, msgid to msgstr."""
-    messages: dict[str, str] = {}
-    if app.config.language == app.config.edition_languages[0]:
-        return messages
-    for locale_dir in app.config.locale_dirs:
-        folder = Path(app.srcdir, locale_dir, app.config.language, "LC_MESSAGES")
-        for po_path in sorted(folder.glob("*.po")):
-            for entry in polib.pofile(str(po_path)).translated_entries():
-                messages.setdefault(entry.msgid, entry.msgstr)
-    return messages
 
 
 def field_lines(body: nodes.Element) -> list[str]:
@@ -129,9 +114,10 @@ def set_document_data(app: Sphinx, builder: Builder) -> None:
         return
     config = app.config
     title = app.env.titles[config.pdf_title_doc].astext()
-    author = catalog_messages(app).get(config.author, config.author)
-    if sidebyside.enabled(config) and author != config.author:
-        author = f"{config.author} / {author}"
+    author = config.author  # translated by bilingual.edition_meta
+    original = config.edition_source_settings.get("author", author)
+    if sidebyside.enabled(config) and author != original:
+        author = f"{original} / {author}"
     config.latex_documents = [(config.root_doc, f"{pdf_stem(config)}.tex", title, author, "manual", True)]
     context: dict[str, Any] = builder.context  # type: ignore[attr-defined]
     context["maketitle"] = title_page(title, byline_fields(app))
@@ -200,6 +186,7 @@ def ancestors(node: nodes.Node) -> list[nodes.Element]:
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("bilingual.sidebyside")
     app.setup_extension("bilingual.downloads")  # edition_name: the PDFs' file name
+    app.setup_extension("bilingual.edition_meta")  # the translated author
     app.add_config_value("pdf_title_doc", "index", "env", types=[str])
     app.add_config_value("pdf_byline_label", "", "env", types=[str])
     app.add_config_value("latex_language_elements", {}, "env", types=[dict])

@@ -168,7 +168,7 @@ def test_sections_carry_their_explicit_labels(site: Site) -> None:
 
 
 #: Latin words that may appear in the chrome of a Korean page: names, not interface text.
-LATIN_NAMES = {"English", "Sphinx", "Furo", "KISDI", "Locality", "PDF"}  # names Korean also writes in Latin
+LATIN_NAMES = {"English", "Sphinx", "Furo", "KISDI", "Locality", "EPUB", "PDF"}  # names Korean also writes in Latin
 
 
 def chrome_words(path: Path) -> set[str]:
