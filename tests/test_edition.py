@@ -167,8 +167,8 @@ def test_sections_carry_their_explicit_labels(site: Site) -> None:
     assert paragraphs == [f"column-p{n}" for n in range(1, 8)]
 
 
-#: Latin words that may appear in the chrome of a Korean page: names, not interface text.
-LATIN_NAMES = {"English", "Sphinx", "Furo", "KISDI", "Locality", "EPUB", "PDF"}  # names Korean also writes in Latin
+#: Latin words that may appear in the chrome of a Korean page: names Korean also writes in Latin.
+LATIN_NAMES = {"English", "Sphinx", "Furo", "KISDI", "Locality", "EPUB", "PDF"}
 
 
 def chrome_words(path: Path) -> set[str]:
