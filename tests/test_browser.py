@@ -36,9 +36,17 @@ def page_path(lang: str, page_type: str) -> str:
     return f"{lang}/" + PAGE_TYPES[page_type].format(query=SEARCH_QUERY[lang])
 
 
+#: The side-by-side view's pages (its search is the English edition's, so not listed here).
+SIDE_BY_SIDE_PAGES = [f"ko-en/{PAGE_TYPES[kind]}" for kind in ("landing", "column", "glossary", "about")]
+
+
 def every_page() -> list[str]:
-    """The chooser and every page type of both editions."""
-    return ["index.html"] + [page_path(lang, kind) for lang in LANGUAGES for kind in PAGE_TYPES]
+    """The chooser, every page type of both editions, and the side-by-side view."""
+    return (
+        ["index.html"]
+        + [page_path(lang, kind) for lang in LANGUAGES for kind in PAGE_TYPES]
+        + SIDE_BY_SIDE_PAGES
+    )
 
 
 def wait_until_ready(page: Page) -> None:
@@ -247,7 +255,8 @@ def axe() -> Axe:
 @pytest.mark.parametrize(
     "path",
     ["index.html"]
-    + [page_path(lang, kind) for lang in LANGUAGES for kind in ["landing", "column", "glossary", "search"]],
+    + [page_path(lang, kind) for lang in LANGUAGES for kind in ["landing", "column", "glossary", "search"]]
+    + ["ko-en/index.html", "ko-en/column.html", "ko-en/glossary.html"],
 )
 def test_page_has_no_accessibility_violations(
     open_page: OpenPage, site_url: str, axe: Axe, path: str, theme: str
@@ -258,3 +267,57 @@ def test_page_has_no_accessibility_violations(
     wait_until_ready(page)
     results = axe.run(page)
     assert results.violations_count == 0, results.generate_report()
+
+
+# -- Side-by-side view -----------------------------------------------------------------------
+
+
+def row_boxes(page: Page) -> list[tuple[dict, dict]]:
+    """The bounding boxes of the Korean and English cell of every row."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('.bilingual-row')].map((row) => {
+            const box = (cell) => {
+                const r = cell.getBoundingClientRect();
+                return {x: r.x, y: r.y, w: r.width};
+            };
+            return [box(row.querySelector(':scope > .bilingual-source')),
+                    box(row.querySelector(':scope > .bilingual-target'))];
+        })"""
+    )
+
+
+@pytest.mark.parametrize("name", ["column", "glossary"])
+def test_side_by_side_sets_korean_left_and_english_right_row_by_row(
+    open_page: OpenPage, site_url: str, name: str
+) -> None:
+    reader = open_page(viewport=DESKTOP)
+    reader.page.goto(f"{site_url}ko-en/{name}.html")
+    boxes = row_boxes(reader.page)
+    assert len(boxes) > 5
+    for korean, english in boxes:
+        assert korean["x"] + korean["w"] <= english["x"], "Korean is not left of English"
+        assert abs(korean["y"] - english["y"]) < 1, "a pair does not start on the same line"
+    assert reader.errors == []
+
+
+def test_side_by_side_stacks_each_pair_on_a_narrow_screen(open_page: OpenPage, site_url: str) -> None:
+    reader = open_page(viewport=MOBILE)
+    reader.page.goto(f"{site_url}ko-en/column.html")
+    for korean, english in row_boxes(reader.page):
+        assert korean["y"] < english["y"], "Korean is not above English"
+        assert abs(korean["x"] - english["x"]) < 1
+    assert reader.page.evaluate(
+        "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    )
+
+
+def test_side_by_side_row_anchor_is_reachable_from_the_switcher(open_page: OpenPage, site_url: str) -> None:
+    page = open_page(viewport=DESKTOP).page
+    page.goto(f"{site_url}en/column.html#column-p3")
+    page.locator("nav.edition-switcher a.edition-link").filter(has_not_text="한국어").click()
+    page.wait_for_url(re.compile(r"/ko-en/column\.html#column-p3$"))
+    target = page.locator(".bilingual-row:target")
+    assert target.count() == 1
+    assert target.get_attribute("id") == "column-p3"
+    assert "중국의 AI 유니콘인 센스타임과" in target.locator(".bilingual-source").inner_text()
+    assert "China’s AI unicorns SenseTime" in target.locator(".bilingual-target").inner_text()

@@ -37,6 +37,7 @@ def shots() -> list[tuple[str, str]]:
             (f"{lang}-{name}", f"{lang}/{path.format(query=SEARCH_QUERY[lang])}")
             for name, path in PAGES.items()
         ]
+    items += [(f"ko-en-{name}", f"ko-en/{PAGES[name]}") for name in ("landing", "column", "glossary")]
     return items
 
 
