@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
+from sphinx.util.nodes import traverse_parent
 from sphinx.util.texescape import escape
 
 from bilingual import sidebyside
@@ -168,19 +169,12 @@ class SideBySideColumns(SphinxPostTransform):
             if "bilingual-row" not in row["classes"]:
                 continue
             source, target = row.children
-            layout = "minipage" if any(isinstance(a, IN_ITEM) for a in ancestors(row)) else "paracol"
+            layout = (
+                "minipage" if any(isinstance(a, IN_ITEM) for a in traverse_parent(row.parent)) else "paracol"
+            )
             begin, switch, end = (nodes.raw("", code, format="latex") for code in ROW_LATEX[layout])
             anchors = [nodes.target("", "", ids=[row_id]) for row_id in row["ids"]]
             row.replace_self([*anchors, begin, *source.children, switch, *target.children, end])
-
-
-def ancestors(node: nodes.Node) -> list[nodes.Element]:
-    """The elements that contain *node*, nearest first."""
-    found = []
-    while node.parent is not None:
-        node = node.parent
-        found.append(node)
-    return found
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:

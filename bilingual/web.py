@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from docutils import nodes
 from sphinx.locale import _
+from sphinx.util.nodes import traverse_parent
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -78,20 +79,11 @@ def page_description(doctree: nodes.document) -> str:
     """The page's first running paragraph (not a byline field list nor a note), shortened."""
     skipped = (nodes.field_list, nodes.Admonition, nodes.docinfo, nodes.table)
     for paragraph in doctree.findall(nodes.paragraph):
-        if any(isinstance(ancestor, skipped) for ancestor in _ancestors(paragraph)):
+        if any(isinstance(ancestor, skipped) for ancestor in traverse_parent(paragraph.parent)):
             continue
         text = " ".join(paragraph.astext().split())
         return textwrap.shorten(text, DESCRIPTION_LENGTH, placeholder=" …")
     return ""
-
-
-def _ancestors(node: nodes.Node) -> list[nodes.Element]:
-    """Every element that contains *node*."""
-    found = []
-    while node.parent is not None:
-        node = node.parent
-        found.append(node)
-    return found
 
 
 def describe_page(

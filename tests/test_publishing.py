@@ -27,7 +27,7 @@ import polib
 import pytest
 from bs4 import BeautifulSoup
 from conftest import Site, copy_project, publish
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Browser
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
 
@@ -44,10 +44,6 @@ XHTML = "{http://www.w3.org/1999/xhtml}"
 DC = "{http://purl.org/dc/elements/1.1/}"
 EPUBCHECK = "/usr/share/java/epubcheck.jar"  # Debian's epubcheck package
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"  # `npm ci` (make test)
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run",
-]  # fmt: skip
 #: Pages that are not content: not in the sitemap.
 NON_CONTENT_PAGES = {"search.html", "genindex.html", "404.html"}
 
@@ -249,11 +245,12 @@ def static_host(site_dir: Path) -> Iterator[str]:
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_not_found_page_works_from_any_depth(static_host: str, site_dir: Path, lang: str) -> None:
+def test_not_found_page_works_from_any_depth(
+    static_host: str, site_dir: Path, lang: str, browser: Browser
+) -> None:
     expected_title = soup(site_dir / lang / "404.html").find("article").find("h1").get_text().strip()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        page = browser.new_page()
+    page = browser.new_page()
+    try:
         missing_page = f"{static_host}{lang}/no/such/deep/page.html"
         failed: list[str] = []
         page.on("requestfailed", lambda request: failed.append(request.url))
@@ -270,7 +267,8 @@ def test_not_found_page_works_from_any_depth(static_host: str, site_dir: Path, l
         page.locator("a.sidebar-brand").click()
         page.wait_for_load_state()
         assert page.url == f"{static_host}{lang}/index.html"
-        browser.close()
+    finally:
+        page.close()
 
 
 # -- Builds a publisher can trust ----------------------------------------------------
