@@ -118,7 +118,13 @@ epub_publisher = epub_contributor = "KISDI 정보통신정책연구원"
 epub_scheme = "URL"  # epub_identifier: the language's URL (bilingual/epub.py)
 epub_uid = "edition-id"
 epub_css_files = ["epub-korean.css"]
-epub_exclude_files = [".buildinfo.bak", "_static/korean.css", "_static/downloads.css", "_static/switcher.js"]
+epub_exclude_files = [
+    ".buildinfo.bak",
+    "_static/korean.css",
+    "_static/sidebyside.css",
+    "_static/downloads.css",
+    "_static/switcher.js",
+]
 epub_show_urls = "no"
 epub_use_index = False
 
