@@ -7,17 +7,27 @@ incrementally in build/work/<builder>/<edition> (its doctrees in
 build/doctrees/<edition>). Only when every edition succeeded is the result copied
 into a staging directory, completed with the language chooser, and renamed over
 build/html; a failure leaves the last good site untouched and says what failed.
+
+Speed (see docs-notes/bench.md): Sphinx is imported once and each edition's build is
+a forked child of this process, so start-up is paid once, not once per edition; an
+edition whose inputs (sources, its catalogs, extensions, settings, versions) did not
+change since its last successful build is not rebuilt at all.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import html
+import importlib
+import multiprocessing
 import os
+import runpy
 import shutil
-import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
+import tempfile
+from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 from bs4 import BeautifulSoup
@@ -37,36 +47,111 @@ class BuildError(Exception):
     """A step of the publication failed; the message says which and why."""
 
 
-def sphinx_build(builder: str, edition: str, build_dir: Path) -> subprocess.CompletedProcess[str]:
-    """Run sphinx-build for one edition into its work directory."""
+# -- Building the editions ----------------------------------------------------
+#: Packages whose version is an input of every edition.
+BUILD_PACKAGES = ("sphinx", "docutils", "myst-parser", "furo", "babel")
+
+
+@dataclass(frozen=True)
+class Built:
+    """What one edition's sphinx-build said and how it ended."""
+
+    returncode: int
+    output: str
+
+
+def sphinx_argv(builder: str, edition: str, build_dir: Path) -> list[str]:
+    """The sphinx-build arguments of one edition, into its work directory."""
     outdir = build_dir / "work" / builder / edition
     doctrees = build_dir / "doctrees" / edition
     overrides = [arg for setting in EDITIONS[edition] for arg in ("-D", setting)]
-    cmd = [
-        sys.executable, "-m", "sphinx", "build", "-b", builder, *SPHINXOPTS, "-q", *overrides,
+    return [
+        "-b", builder, *SPHINXOPTS, "-q", *overrides,
         "-c", str(ROOT), "-d", str(doctrees), str(ROOT / "source"), str(outdir),
     ]  # fmt: skip
-    result = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        # A failed build may leave an environment that would hide its warnings next
-        # time (unchanged documents are not re-read): start that language afresh.
-        shutil.rmtree(doctrees, ignore_errors=True)
-    return result
+
+
+def edition_inputs(builder: str, edition: str, build_dir: Path) -> str:
+    """A digest of everything one edition's build reads: when it is unchanged, so is the output."""
+    lang = dict(arg.split("=", 1) for arg in EDITIONS[edition])["language"]
+    files = [ROOT / "conf.py", *(ROOT / "source").rglob("*"), *(ROOT / "bilingual").rglob("*")]
+    files += (ROOT / "locale" / lang).rglob("*.po")
+    digest = hashlib.sha256()
+    for arg in [
+        sys.version,
+        *(metadata.version(p) for p in BUILD_PACKAGES),
+        *sphinx_argv(builder, edition, build_dir),
+    ]:
+        digest.update(arg.encode() + b"\0")
+    for path in sorted(files):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def inputs_stamp(builder: str, edition: str, build_dir: Path) -> Path:
+    """Where the digest of an edition's last successful build is kept."""
+    return build_dir / "work" / builder / f".{edition}.inputs"
+
+
+def up_to_date(builder: str, edition: str, build_dir: Path, inputs: str) -> bool:
+    """Whether the edition's output was built from exactly these inputs."""
+    stamp = inputs_stamp(builder, edition, build_dir)
+    outdir = build_dir / "work" / builder / edition
+    return stamp.is_file() and (outdir / "index.html").is_file() and stamp.read_text() == inputs
+
+
+def preload_sphinx() -> None:
+    """Import Sphinx, its builders, the theme and the project's extensions once, before forking."""
+    from sphinx.application import builtin_extensions
+
+    conf = runpy.run_path(str(ROOT / "conf.py"))
+    for name in [*builtin_extensions, *conf.get("extensions", []), conf.get("html_theme", "alabaster")]:
+        importlib.import_module(name)
+
+
+def run_sphinx(argv: list[str], log: str) -> None:
+    """In a forked child: run sphinx-build with its output going to *log*, exit with its status."""
+    with open(log, "w") as out:
+        os.dup2(out.fileno(), 1)
+        os.dup2(out.fileno(), 2)
+    from sphinx.cmd.build import build_main
+
+    sys.exit(build_main(argv))
 
 
 def build_editions(builder: str, editions: list[str], build_dir: Path) -> dict[str, Path]:
-    """Build the editions at once (one process each) and return their output directories."""
-    with ThreadPoolExecutor(max_workers=len(editions)) as pool:
-        results = dict(
-            zip(editions, pool.map(lambda e: sphinx_build(builder, e, build_dir), editions), strict=True)
-        )
+    """Build the editions at once (one forked process each) and return their output directories."""
+    inputs = {edition: edition_inputs(builder, edition, build_dir) for edition in editions}
+    stale = [edition for edition in editions if not up_to_date(builder, edition, build_dir, inputs[edition])]
+    results: dict[str, Built] = {}
+    if stale:
+        preload_sphinx()
+        fork = multiprocessing.get_context("fork")
+        with tempfile.TemporaryDirectory(prefix="publish-") as tmp:
+            children = {}
+            for edition in stale:
+                log = str(Path(tmp) / f"{edition}.log")
+                args = (sphinx_argv(builder, edition, build_dir), log)
+                children[edition] = (fork.Process(target=run_sphinx, args=args), log)
+                children[edition][0].start()
+            for edition, (child, log) in children.items():
+                child.join()
+                results[edition] = Built(child.exitcode or 0, Path(log).read_text(errors="replace"))
     failed = []
     for edition, result in results.items():
-        output = (result.stdout + result.stderr).strip()
+        output = result.output.strip()
         if output:
             print(output, file=sys.stderr)
-        if result.returncode != 0:
-            failed.append(edition)
+        stamp = inputs_stamp(builder, edition, build_dir)
+        if result.returncode == 0:
+            stamp.write_text(inputs[edition])
+            continue
+        failed.append(edition)
+        stamp.unlink(missing_ok=True)
+        # A failed build may leave an environment that would hide its warnings next
+        # time (unchanged documents are not re-read): start that edition afresh.
+        shutil.rmtree(build_dir / "doctrees" / edition, ignore_errors=True)
     if failed:
         raise BuildError(
             f"sphinx-build -b {builder} failed for: {', '.join(failed)} (see the warnings above)"
