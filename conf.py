@@ -38,6 +38,7 @@ extensions = [
     "bilingual.sidebyside",
     "bilingual.freshness",
     "bilingual.glossary_order",
+    "bilingual.navtree",
 ]
 
 # -- MyST --------------------------------------------------------------------
