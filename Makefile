@@ -10,7 +10,7 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed-requirements
 
 .DEFAULT_GOAL := help
-.PHONY: help html gettext test lint clean distclean system-html system-test
+.PHONY: help html gettext test lint clean distclean system-html system-test bench
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -35,6 +35,11 @@ gettext: $(STAMP) ## Extract message templates (.pot) into build/gettext
 
 test: $(STAMP) system-test ## Run the test suite (builds into a temporary directory)
 	$(BIN)/python -m pytest
+
+# -- Benchmark (issue 7) ------------------------------------------------------
+# BENCH_RUNS (default 5), BENCH_SCALE (default 50,200,500), BENCH_SCALE_RUNS.
+bench: $(STAMP) system-html ## Time builds against plain Sphinx, at 50-500 pages (build/bench/)
+	$(BIN)/python tools/bench.py --out $(BUILDDIR)/bench
 
 lint: $(STAMP) ## Lint and format-check the Python code with ruff
 	$(BIN)/ruff check bilingual tools tests conf.py

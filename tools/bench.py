@@ -163,6 +163,8 @@ def repeat(result: Result, runs: int, once: Callable[[int], Run]) -> Result:
     except StalePage as error:
         result.status = "stale"
         result.note = str(error)
+    progress = f"{result.name}, {result.pages} pages: {fmt(result.median)} [{result.status}]"
+    print(f"bench: {progress}", file=sys.stderr, flush=True)
     return result
 
 

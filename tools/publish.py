@@ -17,6 +17,7 @@ change since its last successful build is not rebuilt at all.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import html
 import importlib
@@ -101,6 +102,16 @@ def up_to_date(builder: str, edition: str, build_dir: Path, inputs: str) -> bool
     return stamp.is_file() and (outdir / "index.html").is_file() and stamp.read_text() == inputs
 
 
+#: Modules a build imports lazily (the Markdown parser, the theme's styles): preloaded too.
+LAZY_MODULES = (
+    "myst_parser.sphinx_ext.main", "myst_parser.sphinx_ext.directives", "myst_parser.sphinx_ext.myst_refs",
+    "myst_parser.parsers.sphinx_", "myst_parser.parsers.mdit", "myst_parser.mdit_to_docutils.sphinx_",
+    "markdown_it.main", "yaml", "docutils.core", "jinja2.ext", "sphinx_basic_ng", "sphinx.ext.mathjax",
+    "a11y_pygments.a11y_light.style", "a11y_pygments.a11y_dark.style",
+    "a11y_pygments.a11y_high_contrast_light.style", "a11y_pygments.a11y_high_contrast_dark.style",
+)  # fmt: skip
+
+
 def preload_sphinx() -> None:
     """Import Sphinx, its builders, the theme and the project's extensions once, before forking."""
     from sphinx.application import builtin_extensions
@@ -108,6 +119,9 @@ def preload_sphinx() -> None:
     conf = runpy.run_path(str(ROOT / "conf.py"))
     for name in [*builtin_extensions, *conf.get("extensions", []), conf.get("html_theme", "alabaster")]:
         importlib.import_module(name)
+    for name in LAZY_MODULES:
+        with contextlib.suppress(ImportError):  # only an optimisation
+            importlib.import_module(name)
 
 
 def run_sphinx(argv: list[str], log: str) -> None:
