@@ -39,6 +39,7 @@ extensions = [
     "bilingual.freshness",
     "bilingual.glossary_order",
     "bilingual.navtree",
+    "bilingual.msgstr_speed",
 ]
 
 # -- MyST --------------------------------------------------------------------

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from myst_parser.mdit_to_docutils.base import make_document
 from sphinx.testing.util import SphinxTestApp
 
 import bilingual
 
 TEMPLATES = Path(bilingual.__file__).parent / "templates"
+BILINGUAL_EXTENSIONS = [
+    "myst_parser",
+    "bilingual.switcher",
+    "bilingual.anchors",
+    "bilingual.glossary_order",
+    "bilingual.sidebyside",
+]
+ORIGINAL_MAKE_DOCUMENT = make_document
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -102,3 +112,31 @@ def test_switcher_links_the_same_page_in_each_edition(app: SphinxTestApp) -> Non
     app.build()
     links = {a.get_text(): a["href"] for a in html(app, "one").select("nav.edition-switcher a")}
     assert links == {"한국어": "../ko/one.html", "Side by side": "../ko-en/one.html"}
+
+
+def translated_pages(app: SphinxTestApp) -> dict[str, str]:
+    return {page.name: str(html(app, page.stem).body) for page in app.outdir.glob("*.html")}
+
+
+def test_cached_docutils_settings_give_the_same_translated_pages(make_app, rootdir, tmp_path) -> None:
+    from myst_parser.mdit_to_docutils import base
+
+    from bilingual import msgstr_speed
+
+    pages = {}
+    for variant, extensions in [("cached", ["bilingual.msgstr_speed"]), ("myst", [])]:
+        shutil.copytree(rootdir / "test-bilingual", tmp_path / variant)
+        app = make_app(
+            "html",
+            srcdir=tmp_path / variant,
+            confoverrides={"language": "en", "extensions": [*BILINGUAL_EXTENSIONS, *extensions]},
+        )
+        app.build()
+        pages[variant] = translated_pages(app)
+        if variant == "cached":
+            assert base.make_document is msgstr_speed.make_document
+            first, second = base.make_document(), base.make_document()
+            assert first.settings is not second.settings
+        base.make_document = ORIGINAL_MAKE_DOCUMENT
+    assert pages["cached"] == pages["myst"]
+    assert "We compare" in pages["cached"]["index.html"]
