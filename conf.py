@@ -40,6 +40,7 @@ extensions = [
     "bilingual.glossary_order",
     "bilingual.navtree",
     "bilingual.msgstr_speed",
+    "bilingual.stem_cache",
 ]
 
 # -- MyST --------------------------------------------------------------------

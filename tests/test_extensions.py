@@ -140,3 +140,20 @@ def test_cached_docutils_settings_give_the_same_translated_pages(make_app, rootd
         base.make_document = ORIGINAL_MAKE_DOCUMENT
     assert pages["cached"] == pages["myst"]
     assert "We compare" in pages["cached"]["index.html"]
+
+
+def test_stems_cached_per_build_give_the_same_search_index(make_app, rootdir, tmp_path) -> None:
+    indexes = {}
+    for variant, extensions in [("cached", ["bilingual.stem_cache"]), ("sphinx", [])]:
+        shutil.copytree(rootdir / "test-bilingual", tmp_path / variant)
+        app = make_app(
+            "html",
+            srcdir=tmp_path / variant,
+            confoverrides={"language": "en", "extensions": [*BILINGUAL_EXTENSIONS, *extensions]},
+        )
+        app.build()
+        indexes[variant] = (app.outdir / "searchindex.js").read_text(encoding="utf-8")
+        if variant == "cached":
+            assert app.builder.indexer.lang.stem.cache_info().hits > 0
+    assert indexes["cached"] == indexes["sphinx"]
+    assert "apple" in indexes["cached"]

@@ -454,36 +454,45 @@ def scale(pages: int, runs: int, workdir: Path) -> list[Result]:
 # -- Report -------------------------------------------------------------------
 
 
-def ratio(numerator: Result, denominator: Result) -> float | None:
-    """The ratio of two medians, when both were measured."""
-    if numerator.median is None or not denominator.median:
+def ratio(numerator: Result, denominator: Result, attr: str = "wall") -> float | None:
+    """The ratio of two medians (wall or cpu), when both were measured."""
+    top, bottom = (r.stat(attr, statistics.median) for r in (numerator, denominator))
+    if top is None or not bottom:
         return None
-    return numerator.median / denominator.median
+    return top / bottom
 
 
-def target(name: str, measured: float | None, limit: float, unit: str = "×") -> dict[str, object]:
-    """One of the issue's targets and whether the measurement meets it."""
+def target(
+    name: str, measured: float | None, limit: float, unit: str = "×", cpu: float | None = None
+) -> dict[str, object]:
+    """One of the issue's targets and whether the measurement meets it (cpu: the same ratio in CPU time)."""
     return {
         "target": name,
         "limit": limit,
         "measured": measured,
+        "measured_cpu": cpu,
         "unit": unit,
         "met": None if measured is None else measured <= limit,
     }
 
 
+def ratio_target(name: str, top: Result, bottom: Result, limit: float) -> dict[str, object]:
+    """A target on the ratio of two scenarios' medians, with the CPU-time ratio beside it."""
+    return target(name, ratio(top, bottom), limit, cpu=ratio(top, bottom, "cpu"))
+
+
 def targets(real: dict[str, Result], scales: dict[int, dict[str, Result]]) -> list[dict[str, object]]:
     """The issue's targets, checked against the figures."""
     found = [
-        target("cold make html / plain build, real project", ratio(real["cold"], real["baseline"]), 1.3),
-        target("translator's loop / cold, real project", ratio(real["translator"], real["cold"]), 0.5),
+        ratio_target("cold make html / plain build, real project", real["cold"], real["baseline"], 1.3),
+        ratio_target("translator's loop / cold, real project", real["translator"], real["cold"], 0.5),
     ]
     if scales:
         largest = max(scales)
         at = scales[largest]
         found += [
-            target(f"cold make html / plain build, {largest} pages", ratio(at["cold"], at["baseline"]), 1.3),
-            target(f"translator's loop / cold, {largest} pages", ratio(at["translator"], at["cold"]), 0.1),
+            ratio_target(f"cold make html / plain build, {largest} pages", at["cold"], at["baseline"], 1.3),
+            ratio_target(f"translator's loop / cold, {largest} pages", at["translator"], at["cold"], 0.1),
             target(
                 f"peak memory of make html, {largest} pages",
                 at["cold"].stat("tree_peak_mb", max),
