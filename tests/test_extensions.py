@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from myst_parser.mdit_to_docutils.base import make_document
 from sphinx.testing.util import SphinxTestApp
 
 import bilingual
@@ -20,7 +19,6 @@ BILINGUAL_EXTENSIONS = [
     "bilingual.glossary_order",
     "bilingual.sidebyside",
 ]
-ORIGINAL_MAKE_DOCUMENT = make_document
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -118,13 +116,15 @@ def translated_pages(app: SphinxTestApp) -> dict[str, str]:
     return {page.name: str(html(app, page.stem).body) for page in app.outdir.glob("*.html")}
 
 
-def test_cached_docutils_settings_give_the_same_translated_pages(make_app, rootdir, tmp_path) -> None:
+def test_cached_parser_and_settings_give_the_same_translated_pages(make_app, rootdir, tmp_path) -> None:
     from myst_parser.mdit_to_docutils import base
+    from myst_parser.parsers import sphinx_
 
     from bilingual import msgstr_speed
 
+    originals = (base.make_document, sphinx_.create_md_parser, sphinx_.MystParser.parse)
     pages = {}
-    for variant, extensions in [("cached", ["bilingual.msgstr_speed"]), ("myst", [])]:
+    for variant, extensions in [("myst", []), ("cached", ["bilingual.msgstr_speed"])]:
         shutil.copytree(rootdir / "test-bilingual", tmp_path / variant)
         app = make_app(
             "html",
@@ -133,11 +133,14 @@ def test_cached_docutils_settings_give_the_same_translated_pages(make_app, rootd
         )
         app.build()
         pages[variant] = translated_pages(app)
-        if variant == "cached":
-            assert base.make_document is msgstr_speed.make_document
-            first, second = base.make_document(), base.make_document()
-            assert first.settings is not second.settings
-        base.make_document = ORIGINAL_MAKE_DOCUMENT
+    try:
+        assert base.make_document is msgstr_speed.make_document
+        first, second = base.make_document(), base.make_document()
+        assert first.settings is not second.settings
+        cache = sphinx_.create_md_parser.__self__
+        assert cache.depth == 0 and cache.parsers, "the parser was not reused"
+    finally:
+        base.make_document, sphinx_.create_md_parser, sphinx_.MystParser.parse = originals
     assert pages["cached"] == pages["myst"]
     assert "We compare" in pages["cached"]["index.html"]
 

@@ -501,9 +501,18 @@ def targets(real: dict[str, Result], scales: dict[int, dict[str, Result]]) -> li
             ),
         ]
         smallest = min(scales)
-        per_page = {n: scales[n]["cold"].summary()["per_page_ms"] for n in (smallest, largest)}
-        growth = None if None in per_page.values() else per_page[largest] / per_page[smallest]
-        found.append(target(f"time per page, {largest} / {smallest} pages", growth, 1.2))
+        growth = {
+            attr: ratio(scales[largest]["cold"], scales[smallest]["cold"], attr) for attr in ("wall", "cpu")
+        }
+        scale_up = scales[largest]["cold"].pages / scales[smallest]["cold"].pages
+        found.append(
+            target(
+                f"time per page of make html, {largest} / {smallest} pages",
+                None if growth["wall"] is None else growth["wall"] / scale_up,
+                1.2,
+                cpu=None if growth["cpu"] is None else growth["cpu"] / scale_up,
+            )
+        )
     return found
 
 
