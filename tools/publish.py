@@ -151,7 +151,10 @@ def build_editions(builder: str, editions: list[str], build_dir: Path) -> dict[s
                 children[edition][0].start()
             for edition, (child, log) in children.items():
                 child.join()
-                results[edition] = Built(child.exitcode or 0, Path(log).read_text(errors="replace"))
+                output = Path(log).read_text(errors="replace")
+                if child.exitcode and not output.strip():
+                    output = f"{edition}: sphinx-build ended with status {child.exitcode} and no message"
+                results[edition] = Built(child.exitcode, output)
     failed = []
     for edition, result in results.items():
         output = result.output.strip()
