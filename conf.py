@@ -41,6 +41,7 @@ extensions = [
     "bilingual.navtree",
     "bilingual.msgstr_speed",
     "bilingual.stem_cache",
+    "bilingual.translated_nodes",
 ]
 
 # -- MyST --------------------------------------------------------------------

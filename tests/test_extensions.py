@@ -160,3 +160,21 @@ def test_stems_cached_per_build_give_the_same_search_index(make_app, rootdir, tm
             assert app.builder.indexer.lang.stem.cache_info().hits > 0
     assert indexes["cached"] == indexes["sphinx"]
     assert "apple" in indexes["cached"]
+
+
+def test_translated_doctrees_do_not_carry_the_build_environment(make_app, rootdir, tmp_path) -> None:
+    pickled, pages = {}, {}
+    for variant, extensions in [("sphinx", []), ("adopted", ["bilingual.translated_nodes"])]:
+        shutil.copytree(rootdir / "test-bilingual", tmp_path / variant)
+        app = make_app(
+            "html",
+            srcdir=tmp_path / variant,
+            confoverrides={"language": "en", "extensions": [*BILINGUAL_EXTENSIONS, *extensions]},
+        )
+        app.build()
+        pickled[variant] = (app.doctreedir / "index.doctree").read_bytes()
+        pages[variant] = translated_pages(app)
+    assert b"BuildEnvironment" in pickled["sphinx"], "the Sphinx behaviour this module works around"
+    assert b"BuildEnvironment" not in pickled["adopted"]
+    assert len(pickled["adopted"]) < len(pickled["sphinx"])
+    assert pages["adopted"] == pages["sphinx"]
