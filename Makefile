@@ -17,7 +17,7 @@ NODE_STAMP := node_modules/.installed-package-lock
 
 .DEFAULT_GOAL := help
 .PHONY: help html pdf epub all dist gettext test lint clean distclean system-html system-pdf system-test
-.PHONY: screenshots search-eval
+.PHONY: screenshots search-eval bench
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -69,6 +69,10 @@ screenshots: html system-test ## Screenshot every page type, both languages, des
 
 search-eval: $(STAMP) system-test ## Search recall, index size and build time without/with the Korean search language
 	$(BIN)/python tools/search_eval.py --json $(BUILDDIR)/search-eval.json
+# -- Benchmark (issue 7) ------------------------------------------------------
+# BENCH_RUNS (default 5), BENCH_SCALE (default 50,200,500), BENCH_SCALE_RUNS.
+bench: $(STAMP) system-pdf ## Time builds against plain Sphinx, at 50-500 pages (build/bench/)
+	$(BIN)/python tools/bench.py --out $(BUILDDIR)/bench
 
 lint: $(STAMP) ## Lint and format-check the Python code with ruff
 	$(BIN)/ruff check bilingual tools tests conf.py

@@ -46,6 +46,11 @@ extensions = [
     "bilingual.progress",
     "bilingual.korean_search",  # a `ko` search language; used only when language == "ko"
     "bilingual.latex",
+    # Speed: work Sphinx, MyST and furo would otherwise redo per page or per message.
+    "bilingual.navtree",
+    "bilingual.msgstr_speed",
+    "bilingual.stem_cache",
+    "bilingual.translated_nodes",
 ]
 
 # -- MyST --------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,13 @@ from sphinx.testing.util import SphinxTestApp
 import bilingual
 
 TEMPLATES = Path(bilingual.__file__).parent / "templates"
+BILINGUAL_EXTENSIONS = [
+    "myst_parser",
+    "bilingual.switcher",
+    "bilingual.anchors",
+    "bilingual.glossary_order",
+    "bilingual.sidebyside",
+]
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -102,3 +110,71 @@ def test_switcher_links_the_same_page_in_each_edition(app: SphinxTestApp) -> Non
     app.build()
     links = {a.get_text(): a["href"] for a in html(app, "one").select("nav.edition-switcher a")}
     assert links == {"한국어": "../ko/one.html", "Side by side": "../ko-en/one.html"}
+
+
+def translated_pages(app: SphinxTestApp) -> dict[str, str]:
+    return {page.name: str(html(app, page.stem).body) for page in app.outdir.glob("*.html")}
+
+
+def test_cached_parser_and_settings_give_the_same_translated_pages(make_app, rootdir, tmp_path) -> None:
+    from myst_parser.mdit_to_docutils import base
+    from myst_parser.parsers import sphinx_
+
+    from bilingual import msgstr_speed
+
+    originals = (base.make_document, sphinx_.create_md_parser, sphinx_.MystParser.parse)
+    pages = {}
+    for variant, extensions in [("myst", []), ("cached", ["bilingual.msgstr_speed"])]:
+        shutil.copytree(rootdir / "test-bilingual", tmp_path / variant)
+        app = make_app(
+            "html",
+            srcdir=tmp_path / variant,
+            confoverrides={"language": "en", "extensions": [*BILINGUAL_EXTENSIONS, *extensions]},
+        )
+        app.build()
+        pages[variant] = translated_pages(app)
+    try:
+        assert base.make_document is msgstr_speed.make_document
+        first, second = base.make_document(), base.make_document()
+        assert first.settings is not second.settings
+        cache = sphinx_.create_md_parser.__self__
+        assert cache.depth == 0 and cache.parsers, "the parser was not reused"
+    finally:
+        base.make_document, sphinx_.create_md_parser, sphinx_.MystParser.parse = originals
+    assert pages["cached"] == pages["myst"]
+    assert "We compare" in pages["cached"]["index.html"]
+
+
+def test_stems_cached_per_build_give_the_same_search_index(make_app, rootdir, tmp_path) -> None:
+    indexes = {}
+    for variant, extensions in [("cached", ["bilingual.stem_cache"]), ("sphinx", [])]:
+        shutil.copytree(rootdir / "test-bilingual", tmp_path / variant)
+        app = make_app(
+            "html",
+            srcdir=tmp_path / variant,
+            confoverrides={"language": "en", "extensions": [*BILINGUAL_EXTENSIONS, *extensions]},
+        )
+        app.build()
+        indexes[variant] = (app.outdir / "searchindex.js").read_text(encoding="utf-8")
+        if variant == "cached":
+            assert app.builder.indexer.lang.stem.cache_info().hits > 0
+    assert indexes["cached"] == indexes["sphinx"]
+    assert "apple" in indexes["cached"]
+
+
+def test_translated_doctrees_do_not_carry_the_build_environment(make_app, rootdir, tmp_path) -> None:
+    pickled, pages = {}, {}
+    for variant, extensions in [("sphinx", []), ("adopted", ["bilingual.translated_nodes"])]:
+        shutil.copytree(rootdir / "test-bilingual", tmp_path / variant)
+        app = make_app(
+            "html",
+            srcdir=tmp_path / variant,
+            confoverrides={"language": "en", "extensions": [*BILINGUAL_EXTENSIONS, *extensions]},
+        )
+        app.build()
+        pickled[variant] = (app.doctreedir / "index.doctree").read_bytes()
+        pages[variant] = translated_pages(app)
+    assert b"BuildEnvironment" in pickled["sphinx"], "the Sphinx behaviour this module works around"
+    assert b"BuildEnvironment" not in pickled["adopted"]
+    assert len(pickled["adopted"]) < len(pickled["sphinx"])
+    assert pages["adopted"] == pages["sphinx"]

@@ -15,9 +15,13 @@ into a tar.gz whose bytes depend only on the files.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
+import hashlib
 import html
+import importlib
 import io
+import multiprocessing
 import os
 import re
 import runpy
@@ -25,7 +29,10 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -77,44 +84,145 @@ def conf_value(name: str) -> str:
     return runpy.run_path(str(ROOT / "conf.py"))[name]
 
 
-def sphinx_build(
-    builder: str, edition: str, build_dir: Path, options: list[str]
-) -> subprocess.CompletedProcess[str]:
-    """Run sphinx-build for one edition into its work directory."""
-    outdir = build_dir / "work" / builder / edition
-    # Doctrees are per builder too: builders resolve references differently, and `make -j all`
-    # must never share one.
-    doctrees = (
+# -- Building the editions ----------------------------------------------------
+#: Packages whose version is an input of every edition.
+BUILD_PACKAGES = ("sphinx", "docutils", "myst-parser", "furo", "babel")
+
+
+@dataclass(frozen=True)
+class Built:
+    """What one edition's sphinx-build said and how it ended."""
+
+    returncode: int
+    output: str
+
+
+def doctrees_dir(builder: str, edition: str, build_dir: Path) -> Path:
+    """An edition's doctrees: per builder too, since builders resolve references differently
+    and `make -j all` must never share one."""
+    return (
         build_dir / "doctrees" / edition if builder == "html" else build_dir / "doctrees" / builder / edition
     )
+
+
+def sphinx_argv(builder: str, edition: str, build_dir: Path, options: list[str]) -> list[str]:
+    """The sphinx-build arguments of one edition, into its work directory."""
+    outdir = build_dir / "work" / builder / edition
     overrides = [arg for setting in EDITIONS[edition] for arg in ("-D", setting)]
-    cmd = [
-        sys.executable, "-m", "sphinx", "build", "-b", builder, *SPHINXOPTS, "-q", *overrides,
-        *options, "-c", str(ROOT), "-d", str(doctrees), str(ROOT / "source"), str(outdir),
+    return [
+        "-b", builder, *SPHINXOPTS, "-q", *overrides, *options,
+        "-c", str(ROOT), "-d", str(doctrees_dir(builder, edition, build_dir)),
+        str(ROOT / "source"), str(outdir),
     ]  # fmt: skip
-    result = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        # A failed build may leave an environment that would hide its warnings next
-        # time (unchanged documents are not re-read): start that language afresh.
-        shutil.rmtree(doctrees, ignore_errors=True)
-    return result
+
+
+def edition_inputs(builder: str, edition: str, build_dir: Path, options: list[str]) -> str:
+    """A digest of everything one edition's build reads: when it is unchanged, so is the output."""
+    lang = dict(arg.split("=", 1) for arg in EDITIONS[edition])["language"]
+    files = [ROOT / "conf.py", *(ROOT / "source").rglob("*"), *(ROOT / "bilingual").rglob("*")]
+    files += (ROOT / "locale" / lang).rglob("*.po")
+    digest = hashlib.sha256()
+    for arg in [
+        sys.version,
+        os.environ.get("SOURCE_DATE_EPOCH", ""),
+        os.environ.get("EDITION_BASEURL", ""),
+        *(metadata.version(p) for p in BUILD_PACKAGES),
+        *sphinx_argv(builder, edition, build_dir, options),
+    ]:
+        digest.update(arg.encode() + b"\0")
+    for path in sorted(files):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def inputs_stamp(builder: str, edition: str, build_dir: Path) -> Path:
+    """Where the digest of an edition's last successful build is kept."""
+    return build_dir / "work" / builder / f".{edition}.inputs"
+
+
+def up_to_date(builder: str, edition: str, build_dir: Path, inputs: str) -> bool:
+    """Whether the edition's output was built from exactly these inputs."""
+    stamp = inputs_stamp(builder, edition, build_dir)
+    outdir = build_dir / "work" / builder / edition
+    return stamp.is_file() and outdir.is_dir() and any(outdir.iterdir()) and stamp.read_text() == inputs
+
+
+#: Modules a build imports lazily (the Markdown parser, the theme's styles): preloaded too.
+LAZY_MODULES = (
+    "myst_parser.sphinx_ext.main", "myst_parser.sphinx_ext.directives", "myst_parser.sphinx_ext.myst_refs",
+    "myst_parser.parsers.sphinx_", "myst_parser.parsers.mdit", "myst_parser.mdit_to_docutils.sphinx_",
+    "markdown_it.main", "yaml", "docutils.core", "jinja2.ext", "sphinx_basic_ng", "sphinx.ext.mathjax",
+    "a11y_pygments.a11y_light.style", "a11y_pygments.a11y_dark.style",
+    "a11y_pygments.a11y_high_contrast_light.style", "a11y_pygments.a11y_high_contrast_dark.style",
+)  # fmt: skip
+
+
+def preload_sphinx() -> None:
+    """Import Sphinx, its builders, the theme and the project's extensions once, before forking."""
+    from sphinx.application import builtin_extensions
+
+    conf = runpy.run_path(str(ROOT / "conf.py"))
+    for name in [*builtin_extensions, *conf.get("extensions", []), conf.get("html_theme", "alabaster")]:
+        importlib.import_module(name)
+    for name in LAZY_MODULES:
+        with contextlib.suppress(ImportError):  # only an optimisation
+            importlib.import_module(name)
+
+
+def run_sphinx(argv: list[str], log: str) -> None:
+    """In a forked child: run sphinx-build with its output going to *log*, exit with its status."""
+    with open(log, "w") as out:
+        os.dup2(out.fileno(), 1)
+        os.dup2(out.fileno(), 2)
+    from sphinx.cmd.build import build_main
+
+    sys.exit(build_main(argv))
 
 
 def build_editions(
     builder: str, editions: list[str], build_dir: Path, options: list[str] | None = None
 ) -> dict[str, Path]:
-    """Build the editions at once (one process each) and return their output directories."""
+    """Build the editions at once (one forked process each) and return their output directories.
+
+    Sphinx is imported once and each edition is a forked child of this process, so start-up
+    is paid once; an edition whose inputs did not change since its last successful build is
+    not rebuilt at all.
+    """
     options = options or []
-    with ThreadPoolExecutor(max_workers=len(editions)) as pool:
-        runs = pool.map(lambda edition: sphinx_build(builder, edition, build_dir, options), editions)
-        results = dict(zip(editions, runs, strict=True))
+    inputs = {edition: edition_inputs(builder, edition, build_dir, options) for edition in editions}
+    stale = [edition for edition in editions if not up_to_date(builder, edition, build_dir, inputs[edition])]
+    results: dict[str, Built] = {}
+    if stale:
+        preload_sphinx()
+        fork = multiprocessing.get_context("fork")
+        with tempfile.TemporaryDirectory(prefix="publish-") as tmp:
+            children = {}
+            for edition in stale:
+                log = str(Path(tmp) / f"{edition}.log")
+                args = (sphinx_argv(builder, edition, build_dir, options), log)
+                children[edition] = (fork.Process(target=run_sphinx, args=args), log)
+                children[edition][0].start()
+            for edition, (child, log) in children.items():
+                child.join()
+                output = Path(log).read_text(errors="replace")
+                if child.exitcode and not output.strip():
+                    output = f"{edition}: sphinx-build ended with status {child.exitcode} and no message"
+                results[edition] = Built(child.exitcode, output)
     failed = []
     for edition, result in results.items():
-        output = (result.stdout + result.stderr).strip()
+        output = result.output.strip()
         if output:
             print(output, file=sys.stderr)
-        if result.returncode != 0:
-            failed.append(edition)
+        stamp = inputs_stamp(builder, edition, build_dir)
+        if result.returncode == 0:
+            stamp.write_text(inputs[edition])
+            continue
+        failed.append(edition)
+        stamp.unlink(missing_ok=True)
+        # A failed build may leave an environment that would hide its warnings next
+        # time (unchanged documents are not re-read): start that edition afresh.
+        shutil.rmtree(doctrees_dir(builder, edition, build_dir), ignore_errors=True)
     if failed:
         raise BuildError(
             f"sphinx-build -b {builder} failed for: {', '.join(failed)} (see the warnings above)"

@@ -1,0 +1,89 @@
+"""Parse each translated message without rebuilding MyST's parser and docutils' settings.
+
+Sphinx parses every msgstr of a MyST page with MyST's parser, and MyST builds for each
+parse a new Markdown parser with a new renderer (``create_md_parser``) and a throwaway
+document (``options.get("document", make_document())`` evaluates its default even
+when Sphinx passes the document), whose docutils settings construct a whole option
+parser: most of the time of an English build went there (see docs-notes/bench.md).
+
+- The default settings are built once per parser class; each document gets a copy.
+- The Markdown parser is built once per MyST configuration and reused by the next
+  top-level parse (the renderer resets its state at the start of every render); a
+  parse started while another is running gets a parser of its own.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+from typing import TYPE_CHECKING
+
+from docutils.frontend import get_default_settings
+from docutils.parsers.rst import Parser as RSTParser
+from docutils.utils import new_document
+from myst_parser.mdit_to_docutils import base
+from myst_parser.parsers import sphinx_
+
+if TYPE_CHECKING:
+    from docutils import nodes
+    from docutils.frontend import Values
+    from docutils.parsers import Parser
+    from markdown_it import MarkdownIt
+    from myst_parser.config.main import MdParserConfig
+    from sphinx.application import Sphinx
+    from sphinx.util.typing import ExtensionMetadata
+
+
+@functools.cache
+def default_settings(parser_cls: type[Parser]) -> Values:
+    """The parser's default docutils settings, built once."""
+    return get_default_settings(parser_cls)
+
+
+def make_document(source_path: str = "notset", parser_cls: type[Parser] = RSTParser) -> nodes.document:
+    """MyST's ``make_document``, with a copy of the cached default settings."""
+    return new_document(source_path, settings=copy.copy(default_settings(parser_cls)))
+
+
+class ParserCache:
+    """One Markdown parser per renderer class, for the configuration it was built with."""
+
+    def __init__(self) -> None:
+        self.parsers: dict[type, tuple[MdParserConfig, MarkdownIt]] = {}
+        self.depth = 0
+        self.create = sphinx_.create_md_parser
+        self.parse = sphinx_.MystParser.parse
+
+    def create_md_parser(self, config: MdParserConfig, renderer: type) -> MarkdownIt:
+        """The cached parser for *config*, unless a parse is already running."""
+        cached = self.parsers.get(renderer)
+        if self.depth == 1 and cached is not None and cached[0] is config:
+            return cached[1]
+        parser = self.create(config, renderer)
+        if self.depth == 1:
+            self.parsers[renderer] = (config, parser)
+        return parser
+
+    def counting_parse(self) -> object:
+        """MyST's ``MystParser.parse``, counting how many parses are running."""
+        cache = self
+
+        def parse(parser: sphinx_.MystParser, inputstring: str, document: nodes.document) -> None:
+            cache.depth += 1
+            try:
+                cache.parse(parser, inputstring, document)
+            finally:
+                cache.depth -= 1
+
+        parse.bilingual = True  # type: ignore[attr-defined]
+        return parse
+
+
+def setup(app: Sphinx) -> ExtensionMetadata:
+    app.setup_extension("myst_parser")
+    base.make_document = make_document
+    if not getattr(sphinx_.MystParser.parse, "bilingual", False):
+        cache = ParserCache()
+        sphinx_.create_md_parser = cache.create_md_parser
+        sphinx_.MystParser.parse = cache.counting_parse()
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,2 @@
+extensions = ["myst_parser", "bilingual.navtree"]
+html_theme = "furo"

@@ -1,0 +1,90 @@
+"""`make bench` and the incremental publication it measures (no timings asserted here)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "tools"))
+import bench
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> bench.Project:
+    """A copy of the real project, published once."""
+    project = bench.copy_project(tmp_path_factory.mktemp("bench") / "project")
+    bench.warm_site(project)
+    return project
+
+
+class NoRebuild(bench.Project):
+    """A project whose `make html` does nothing: every edit leaves the site stale."""
+
+    def publish_cmd(self) -> list[str]:
+        return [sys.executable, "-c", "pass"]
+
+
+def test_translators_loop_reports_a_page_that_was_not_rebuilt_as_stale(project: bench.Project) -> None:
+    result = bench.translator_loop(NoRebuild(project.path, project.pages), runs=1)
+    assert result.status == "stale"
+    assert "en/column.html does not show the edit" in result.note
+
+
+def test_changed_catalog_rebuilds_english_editions_only_and_shows_the_change(
+    project: bench.Project,
+) -> None:
+    work = project.build / "work" / "html"
+    before = {
+        edition: (work / edition / "column.html").stat().st_mtime_ns for edition in ("ko", "en", "ko-en")
+    }
+    bench.edit_msgstr(
+        project.path / "locale/en/LC_MESSAGES/column.po", bench.TRANSLATED_PARAGRAPH, "BENCHtest"
+    )
+    bench.measure(project.publish_cmd(), project.path)
+    after = {edition: (work / edition / "column.html").stat().st_mtime_ns for edition in before}
+    assert after["ko"] == before["ko"]
+    assert after["en"] > before["en"] and after["ko-en"] > before["ko-en"]
+    site = project.build / "html"
+    bench.check_fresh([site / "en" / "column.html", site / "ko-en" / "column.html"], "BENCHtest")
+    assert (site / "ko" / "column.html").read_bytes() == (work / "ko" / "column.html").read_bytes()
+
+
+def test_synthetic_corpus_is_complete_with_unique_labels(tmp_path) -> None:
+    corpus = bench.make_corpus(tmp_path / "corpus", 7)
+    pages = sorted((corpus.path / "source" / "pages").glob("*.md"))
+    assert corpus.pages == 7 and len(pages) == 3
+    labels = [
+        line for page in pages for line in page.read_text(encoding="utf-8").splitlines() if ")=" in line
+    ]
+    assert len(labels) == len(set(labels)) and "(p0002-p1)=" in labels
+    catalog = corpus.path / "locale/en/LC_MESSAGES/pages/p0002.po"
+    assert "2. China: A Case of Innovation and Locality" in catalog.read_text(encoding="utf-8")
+
+
+def test_quick_bench_writes_every_scenario_and_the_chart(tmp_path) -> None:
+    out = tmp_path / "out"
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "bench.py"), "--runs", "1", "--scale", "5", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    report = json.loads((out / "bench.json").read_text(encoding="utf-8"))
+    for key in ("baseline", "cold", "nochange", "translator", "author", "check_po", "pdf_cold", "search"):
+        scenario = report["project"][key]
+        assert scenario["status"] in ("ok", bench.MISSING), scenario
+        if scenario["status"] == "ok":
+            assert len(scenario["runs"]) == 1 and scenario["wall_median_s"] > 0
+    for key in ("baseline", "translator", "cold", "author"):
+        assert report["project"][key]["status"] == "ok"
+        assert report["project"][key]["tree_peak_mb"] > 0
+    assert set(report["scale"]["5"]) == {"baseline", "baseline_j2", "cold", "translator"}
+    assert all(s["status"] == "ok" and s["pages"] == 5 for s in report["scale"]["5"].values())
+    assert {t["target"].split(",")[0] for t in report["targets"]} >= {"cold make html / plain build"}
+    assert (out / "time-per-page.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "cold make html" in result.stdout

@@ -1,0 +1,679 @@
+"""Measure build speed and scale against plain Sphinx: the figures behind `make bench`.
+
+    python tools/bench.py [--runs N] [--scale 50,200,500] [--out build/bench]
+
+Every scenario works on a copy of the project in a temporary directory (conf.py,
+source/, locale/, bilingual/, tools/, Makefile), never on the real sources or
+catalogs. Each measured command runs N times (``BENCH_RUNS``, default 5) under a
+small wrapper that reports the CPU time and the largest resident set of its process
+tree, while a poller sums the resident sets of the whole tree (psutil) for the peak
+memory. The table is printed; the figures go to ``bench.json`` and the chart of time
+per page against corpus size to ``time-per-page.png`` in the output directory.
+
+A loop that leaves a stale page (the edit is not in the published page) is a
+failure: the scenario is marked ``stale`` and the command exits 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import polib
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+#: What a copy of the project holds: everything a build reads, nothing it writes.
+PROJECT_PARTS = ["conf.py", "source", "locale", "bilingual", "tools", "Makefile", "pyproject.toml"]
+SPHINXOPTS = os.environ.get("SPHINXOPTS", "-nW --keep-going")
+MISSING = "n/a (target missing)"
+#: The paragraph both loops edit, found by how its text starts.
+TRANSLATED_PARAGRAPH = "인공지능, 블록체인"
+AUTHORED_PARAGRAPH = "지역의 수요체제는"
+#: The wrapper every measured command runs under: it reports its tree's rusage as JSON.
+RUSAGE_WRAPPER = """\
+import json, resource, subprocess, sys, time
+start = time.perf_counter()
+with open(sys.argv[1] + ".log", "w") as log:
+    code = subprocess.run(sys.argv[2:], stdout=subprocess.DEVNULL, stderr=log).returncode
+wall = time.perf_counter() - start
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+with open(sys.argv[1], "w") as out:
+    json.dump({"code": code, "wall": wall, "cpu": usage.ru_utime + usage.ru_stime,
+               "maxrss_kb": usage.ru_maxrss}, out)
+"""
+
+
+# -- Measuring one command ---------------------------------------------------
+
+
+@dataclass
+class Run:
+    """One timed command: wall and CPU seconds, peak memory of its process tree."""
+
+    wall: float
+    cpu: float
+    tree_peak_mb: float
+    largest_process_mb: float
+
+
+class CommandFailed(Exception):
+    """A measured command exited non-zero; the message holds the end of its output."""
+
+
+def tree_rss(process: psutil.Process) -> int:
+    """The resident set of a process and all its descendants, in bytes."""
+    total = 0
+    for proc in [process, *process.children(recursive=True)]:
+        try:
+            total += proc.memory_info().rss
+        except psutil.NoSuchProcess:
+            continue
+    return total
+
+
+def measure(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
+    """Run *cmd* once under the rusage wrapper, polling the tree's memory meanwhile."""
+    with tempfile.TemporaryDirectory(prefix="bench-run-") as tmp:
+        report = Path(tmp) / "rusage.json"
+        proc = subprocess.Popen(
+            [sys.executable, "-c", RUSAGE_WRAPPER, str(report), *cmd],
+            cwd=cwd,
+            env={**os.environ, "SPHINXOPTS": SPHINXOPTS, **(env or {})},
+        )
+        peak = 0
+        watched = psutil.Process(proc.pid)
+        while proc.poll() is None:
+            try:
+                peak = max(peak, tree_rss(watched))
+            except psutil.NoSuchProcess:
+                break
+            time.sleep(0.05)
+        proc.wait()
+        data = json.loads(report.read_text())
+        if data["code"] != 0:
+            log = Path(f"{report}.log").read_text(errors="replace")
+            raise CommandFailed(f"{' '.join(cmd)} exited {data['code']}:\n{log[-2000:]}")
+    return Run(
+        wall=data["wall"],
+        cpu=data["cpu"],
+        tree_peak_mb=max(peak, data["maxrss_kb"] * 1024) / 2**20,
+        largest_process_mb=data["maxrss_kb"] / 1024,
+    )
+
+
+@dataclass
+class Result:
+    """A scenario: its runs summarised, or why it has none."""
+
+    name: str
+    status: str = "ok"
+    pages: int = 0
+    runs: list[Run] = field(default_factory=list)
+    note: str = ""
+
+    def stat(self, attr: str, how: Callable[[list[float]], float]) -> float | None:
+        values = [getattr(run, attr) for run in self.runs]
+        return how(values) if values else None
+
+    @property
+    def median(self) -> float | None:
+        return self.stat("wall", statistics.median)
+
+    def summary(self) -> dict[str, object]:
+        """The figures that go to bench.json."""
+        median = self.median
+        return {
+            "name": self.name,
+            "status": self.status,
+            "note": self.note,
+            "pages": self.pages,
+            "runs": [asdict(run) for run in self.runs],
+            "wall_median_s": median,
+            "wall_min_s": self.stat("wall", min),
+            "wall_max_s": self.stat("wall", max),
+            "cpu_median_s": self.stat("cpu", statistics.median),
+            "per_page_ms": median / self.pages * 1000 if median and self.pages else None,
+            "tree_peak_mb": self.stat("tree_peak_mb", max),
+            "largest_process_mb": self.stat("largest_process_mb", max),
+        }
+
+
+def repeat(result: Result, runs: int, once: Callable[[int], Run]) -> Result:
+    """Fill *result* with *runs* runs of *once*, or mark why it failed."""
+    try:
+        for index in range(runs):
+            result.runs.append(once(index))
+    except CommandFailed as error:
+        result.status = "failed"
+        result.note = str(error)
+    except StalePage as error:
+        result.status = "stale"
+        result.note = str(error)
+    progress = f"{result.name}, {result.pages} pages: {fmt(result.median)} [{result.status}]"
+    print(f"bench: {progress}", file=sys.stderr, flush=True)
+    return result
+
+
+# -- Project copies and the synthetic corpus ---------------------------------
+
+
+class StalePage(Exception):
+    """A rebuilt page does not show the edit that was just made."""
+
+
+@dataclass
+class Project:
+    """A disposable copy of the project, with the real virtual environment linked in."""
+
+    path: Path
+    pages: int
+
+    @property
+    def build(self) -> Path:
+        return self.path / "build"
+
+    def publish_cmd(self) -> list[str]:
+        return [
+            sys.executable,
+            str(self.path / "tools" / "publish.py"),
+            "html",
+            "--build-dir",
+            str(self.build),
+        ]
+
+    def sphinx_cmd(self, outdir: Path, *extra: str) -> list[str]:
+        return [
+            sys.executable, "-m", "sphinx", "build", "-b", "html", *SPHINXOPTS.split(), "-q", *extra,
+            "-c", str(self.path), "-d", str(outdir / ".doctrees"), str(self.path / "source"), str(outdir),
+        ]  # fmt: skip
+
+    def make_cmd(self, target: str) -> list[str]:
+        venv = ROOT / ".venv"
+        return [
+            "make", "--no-print-directory", "-C", str(self.path), target,
+            f"VENV={venv}", f"BUILDDIR={self.build}", "-o", f"{venv}/.installed-requirements",
+        ]  # fmt: skip
+
+    def has_make_target(self, target: str) -> bool:
+        makefile = (self.path / "Makefile").read_text(encoding="utf-8")
+        return re.search(rf"^{re.escape(target)}:", makefile, re.MULTILINE) is not None
+
+    def clean(self) -> None:
+        shutil.rmtree(self.build, ignore_errors=True)
+
+
+def copy_project(dest: Path) -> Project:
+    """Copy what a build reads into *dest* (the build directory is not copied)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for part in PROJECT_PARTS:
+        src = ROOT / part
+        if src.is_dir():
+            shutil.copytree(src, dest / part, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
+        elif src.exists():
+            shutil.copy2(src, dest / part)
+    return Project(dest, pages=len(list((dest / "source").rglob("*.md"))))
+
+
+def unique_labels(text: str, prefix: str) -> str:
+    """The column with every ``(column…)=`` label renamed to start with *prefix*."""
+    return re.sub(r"^\(column(?P<rest>[\w-]*)\)=$", rf"({prefix}\g<rest>)=", text, flags=re.MULTILINE)
+
+
+def make_corpus(dest: Path, pages: int) -> Project:
+    """A project of *pages* documents: the real four plus copies of the column, fully translated.
+
+    Each copy is ``source/pages/pNNNN.md`` with its labels made unique and its title
+    numbered, and its catalog ``locale/en/LC_MESSAGES/pages/pNNNN.po`` is the column's
+    catalog with the same title change, so the English edition is complete.
+    """
+    project = copy_project(dest)
+    column = (ROOT / "source" / "column.md").read_text(encoding="utf-8")
+    catalog = polib.pofile(str(ROOT / "locale" / "en" / "LC_MESSAGES" / "column.po"))
+    title = next(line[2:] for line in column.splitlines() if line.startswith("# "))
+    title_entry = catalog.find(title)
+    if title_entry is None:
+        raise SystemExit(f"bench: {title!r} is not translated in locale/en/LC_MESSAGES/column.po")
+    (dest / "source" / "pages").mkdir()
+    (dest / "locale" / "en" / "LC_MESSAGES" / "pages").mkdir()
+    copies = max(pages - project.pages, 0)
+    for number in range(1, copies + 1):
+        name = f"p{number:04d}"
+        text = unique_labels(column, name).replace(f"# {title}", f"# {number}. {title}", 1)
+        (dest / "source" / "pages" / f"{name}.md").write_text(text, encoding="utf-8")
+        entry_msgstr = title_entry.msgstr
+        title_entry.msgid, title_entry.msgstr = f"{number}. {title}", f"{number}. {entry_msgstr}"
+        catalog.save(str(dest / "locale" / "en" / "LC_MESSAGES" / "pages" / f"{name}.po"))
+        title_entry.msgid, title_entry.msgstr = title, entry_msgstr
+    index = dest / "source" / "index.md"
+    toctree = "\n```{toctree}\n:hidden:\n:glob:\n\npages/*\n```\n"
+    index.write_text(index.read_text(encoding="utf-8") + toctree, encoding="utf-8")
+    return Project(dest, pages=project.pages + copies)
+
+
+# -- Edits and the staleness check -------------------------------------------
+
+
+def edit_msgstr(catalog: Path, msgid_start: str, marker: str) -> None:
+    """Append *marker* to the translation of the message that starts with *msgid_start*."""
+    po = polib.pofile(str(catalog))
+    entry = next((e for e in po if e.msgid.startswith(msgid_start)), None)
+    if entry is None or not entry.msgstr:
+        raise SystemExit(f"bench: {catalog}: no translated message starting {msgid_start!r}")
+    entry.msgstr = re.sub(r" BENCH\w+$", "", entry.msgstr) + f" {marker}"
+    po.save(str(catalog))
+
+
+def edit_paragraph(source: Path, start: str, marker: str) -> None:
+    """Append *marker* to the Korean paragraph that starts with *start*."""
+    lines = source.read_text(encoding="utf-8").splitlines(keepends=True)
+    index = next((i for i, line in enumerate(lines) if line.startswith(start)), None)
+    if index is None:
+        raise SystemExit(f"bench: {source}: no paragraph starting {start!r}")
+    lines[index] = re.sub(r" BENCH\w+$", "", lines[index].rstrip("\n")) + f" {marker}\n"
+    source.write_text("".join(lines), encoding="utf-8")
+
+
+def check_fresh(pages: list[Path], marker: str) -> None:
+    """Raise StalePage unless every page shows *marker*."""
+    for page in pages:
+        if not page.is_file():
+            raise StalePage(f"{page} was not published")
+        if marker not in page.read_text(encoding="utf-8"):
+            raise StalePage(f"{page} does not show the edit {marker!r}: the page is stale")
+
+
+# -- Scenarios ----------------------------------------------------------------
+
+
+def cold_html(project: Project, runs: int) -> Result:
+    """`make html` (tools/publish.py html) from an empty build directory."""
+
+    def once(_: int) -> Run:
+        project.clean()
+        return measure(project.publish_cmd(), project.path)
+
+    return repeat(Result("cold make html", pages=project.pages), runs, once)
+
+
+def baseline(project: Project, runs: int, jobs: int = 1) -> Result:
+    """One plain `sphinx-build -b html` of the same sources in Korean, into a fresh directory."""
+    outdir = project.path / "baseline"
+    name = "plain sphinx-build (ko)" + (f" -j {jobs}" if jobs > 1 else "")
+
+    def once(_: int) -> Run:
+        shutil.rmtree(outdir, ignore_errors=True)
+        return measure(project.sphinx_cmd(outdir, "-j", str(jobs)), project.path)
+
+    result = repeat(Result(name, pages=project.pages), runs, once)
+    shutil.rmtree(outdir, ignore_errors=True)
+    return result
+
+
+def warm_site(project: Project) -> None:
+    """Make sure the copy has a complete published site to edit against."""
+    if not (project.build / "html" / "index.html").is_file():
+        measure(project.publish_cmd(), project.path)
+
+
+def translator_loop(project: Project, runs: int, catalog: str = "column", page: str = "column") -> Result:
+    """Change one msgstr, rebuild, and check the English and side-by-side pages show it."""
+    po = project.path / "locale" / "en" / "LC_MESSAGES" / f"{catalog}.po"
+    site = project.build / "html"
+
+    def once(index: int) -> Run:
+        marker = f"BENCHtranslator{index:03d}{os.getpid()}"
+        edit_msgstr(po, TRANSLATED_PARAGRAPH, marker)
+        run = measure(project.publish_cmd(), project.path)
+        check_fresh([site / "en" / f"{page}.html", site / "ko-en" / f"{page}.html"], marker)
+        return run
+
+    warm_site(project)
+    return repeat(Result("translator's loop (one msgstr)", pages=project.pages), runs, once)
+
+
+def author_loop(project: Project, runs: int) -> Result:
+    """Change one Korean paragraph, rebuild, and check every edition shows it."""
+    source = project.path / "source" / "column.md"
+    site = project.build / "html"
+
+    def once(index: int) -> Run:
+        marker = f"BENCHauthor{index:03d}{os.getpid()}"
+        edit_paragraph(source, AUTHORED_PARAGRAPH, marker)
+        run = measure(project.publish_cmd(), project.path)
+        check_fresh([site / edition / "column.html" for edition in ("ko", "en", "ko-en")], marker)
+        return run
+
+    warm_site(project)
+    return repeat(Result("author's loop (one Korean paragraph)", pages=project.pages), runs, once)
+
+
+def no_change(project: Project, runs: int) -> Result:
+    """`make html` again with nothing changed."""
+    warm_site(project)
+    once = lambda _: measure(project.publish_cmd(), project.path)  # noqa: E731
+    return repeat(Result("make html, nothing changed", pages=project.pages), runs, once)
+
+
+def make_target(project: Project, runs: int, target: str, label: str, cold: bool) -> Result:
+    """`make TARGET`, from an empty build directory (cold) or after a build (warm)."""
+    result = Result(label, pages=project.pages)
+    if not project.has_make_target(target):
+        result.status = MISSING
+        return result
+
+    def once(_: int) -> Run:
+        if cold:
+            project.clean()
+        return measure(project.make_cmd(target), project.path)
+
+    if not cold:
+        try:
+            measure(project.make_cmd(target), project.path)
+        except CommandFailed as error:
+            result.status, result.note = "failed", str(error)
+            return result
+    return repeat(result, runs, once)
+
+
+#: Runs sphinx-build in-process and times the search index: every page fed to the
+#: indexer (the search language's splitting and stemming) and the index written.
+SEARCH_TIMER = """\
+import json, sys, time
+from sphinx.builders.html import StandaloneHTMLBuilder
+from sphinx.cmd.build import main
+from sphinx.search import IndexBuilder
+
+spent = {"seconds": 0.0, "language": None}
+
+def timed(function):
+    def wrapper(self, *args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return function(self, *args, **kwargs)
+        finally:
+            spent["seconds"] += time.perf_counter() - start
+            lang = getattr(self, "lang", None) or getattr(getattr(self, "indexer", None), "lang", None)
+            if lang is not None:
+                spent["language"] = f"{lang.lang} ({type(lang).__module__}.{type(lang).__name__})"
+    return wrapper
+
+IndexBuilder.feed = timed(IndexBuilder.feed)
+StandaloneHTMLBuilder.dump_search_index = timed(StandaloneHTMLBuilder.dump_search_index)
+code = main(sys.argv[2:])
+with open(sys.argv[1], "w") as out:
+    json.dump(spent, out)
+sys.exit(code)
+"""
+
+
+def search_index(project: Project, runs: int) -> Result:
+    """The search index of the Korean edition: feeding every page and writing the index."""
+    outdir = project.path / "search"
+    result = Result("search index (ko), part of one build", pages=project.pages)
+
+    def once(_: int) -> Run:
+        shutil.rmtree(outdir, ignore_errors=True)
+        report = project.path / "search.json"
+        cmd = project.sphinx_cmd(outdir)
+        build = measure([sys.executable, "-c", SEARCH_TIMER, str(report), *cmd[3:]], project.path)
+        spent = json.loads(report.read_text())
+        result.note = f"search language: {spent['language']}; the memory is the whole build's"
+        return Run(spent["seconds"], spent["seconds"], build.tree_peak_mb, build.largest_process_mb)
+
+    repeat(result, runs, once)
+    shutil.rmtree(outdir, ignore_errors=True)
+    return result
+
+
+def scale(pages: int, runs: int, workdir: Path) -> list[Result]:
+    """The synthetic corpus of *pages* pages: cold build, baseline, -j 2, translator's loop."""
+    project = make_corpus(workdir / f"corpus-{pages}", pages)
+    results = [baseline(project, runs), baseline(project, runs, jobs=2), cold_html(project, runs)]
+    page = "pages/p0001" if (project.path / "source" / "pages" / "p0001.md").exists() else "column"
+    results.append(translator_loop(project, runs, catalog=page, page=page))
+    shutil.rmtree(project.path, ignore_errors=True)
+    return results
+
+
+# -- Report -------------------------------------------------------------------
+
+
+def ratio(numerator: Result, denominator: Result, attr: str = "wall") -> float | None:
+    """The ratio of two medians (wall or cpu), when both were measured."""
+    top, bottom = (r.stat(attr, statistics.median) for r in (numerator, denominator))
+    if top is None or not bottom:
+        return None
+    return top / bottom
+
+
+def target(
+    name: str, measured: float | None, limit: float, unit: str = "×", cpu: float | None = None
+) -> dict[str, object]:
+    """One of the issue's targets and whether the measurement meets it (cpu: the same ratio in CPU time)."""
+    return {
+        "target": name,
+        "limit": limit,
+        "measured": measured,
+        "measured_cpu": cpu,
+        "unit": unit,
+        "met": None if measured is None else measured <= limit,
+    }
+
+
+def ratio_target(name: str, top: Result, bottom: Result, limit: float) -> dict[str, object]:
+    """A target on the ratio of two scenarios' medians, with the CPU-time ratio beside it."""
+    return target(name, ratio(top, bottom), limit, cpu=ratio(top, bottom, "cpu"))
+
+
+def targets(real: dict[str, Result], scales: dict[int, dict[str, Result]]) -> list[dict[str, object]]:
+    """The issue's targets, checked against the figures."""
+    found = [
+        ratio_target("cold make html / plain build, real project", real["cold"], real["baseline"], 1.3),
+        ratio_target("translator's loop / cold, real project", real["translator"], real["cold"], 0.5),
+    ]
+    if scales:
+        largest = max(scales)
+        at = scales[largest]
+        found += [
+            ratio_target(f"cold make html / plain build, {largest} pages", at["cold"], at["baseline"], 1.3),
+            ratio_target(f"translator's loop / cold, {largest} pages", at["translator"], at["cold"], 0.1),
+            target(
+                f"peak memory of make html, {largest} pages",
+                at["cold"].stat("tree_peak_mb", max),
+                1024,
+                "MB",
+            ),
+        ]
+        smallest = min(scales)
+        growth = {
+            attr: ratio(scales[largest]["cold"], scales[smallest]["cold"], attr) for attr in ("wall", "cpu")
+        }
+        scale_up = scales[largest]["cold"].pages / scales[smallest]["cold"].pages
+        found.append(
+            target(
+                f"time per page of make html, {largest} / {smallest} pages",
+                None if growth["wall"] is None else growth["wall"] / scale_up,
+                1.2,
+                cpu=None if growth["cpu"] is None else growth["cpu"] / scale_up,
+            )
+        )
+    return found
+
+
+def fmt(value: float | None, unit: str = "s") -> str:
+    return "–" if value is None else f"{value:.2f} {unit}".strip()
+
+
+def table(results: list[Result], found: list[dict[str, object]]) -> str:
+    """The figures as a plain-text table, then the targets."""
+    header = ("scenario", "pages", "median", "min–max", "cpu", "per page", "peak tree", "status")
+    rows = [header]
+    for result in results:
+        s = result.summary()
+        spread = "–" if s["wall_min_s"] is None else f"{s['wall_min_s']:.2f}–{s['wall_max_s']:.2f} s"
+        rows.append(
+            (
+                result.name,
+                str(result.pages),
+                fmt(s["wall_median_s"]),
+                spread,
+                fmt(s["cpu_median_s"]),
+                fmt(s["per_page_ms"], "ms"),
+                fmt(s["tree_peak_mb"], "MB"),
+                result.status,
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)) for row in rows]
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    lines.append("")
+    for t in found:
+        verdict = {True: "met", False: "MISSED", None: "not measured"}[t["met"]]
+        lines.append(
+            f"{t['target']}: {fmt(t['measured'], t['unit'])} (limit {t['limit']} {t['unit']}) {verdict}"
+        )
+    return "\n".join(lines)
+
+
+def chart(scales: dict[int, dict[str, Result]], path: Path) -> None:
+    """Time per page against corpus size, for make html and the plain build."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot
+
+    figure, axes = pyplot.subplots(figsize=(7, 4.5), dpi=120)
+    sizes = sorted(scales)
+    for key, label in [
+        ("cold", "cold make html (ko, en, ko-en)"),
+        ("baseline", "plain sphinx-build, ko, -j 1"),
+        ("baseline_j2", "plain sphinx-build, ko, -j 2"),
+        ("translator", "translator's loop"),
+    ]:
+        points = [(n, scales[n][key].summary()["per_page_ms"]) for n in sizes]
+        points = [(n, ms) for n, ms in points if ms is not None]
+        if points:
+            axes.plot(*zip(*points, strict=True), marker="o", label=label)
+    axes.set_xlabel("corpus size (pages)")
+    axes.set_ylabel("wall time per page (ms, median)")
+    axes.set_title("Build time per page against corpus size")
+    axes.set_xticks(sizes)
+    axes.set_ylim(bottom=0)
+    axes.grid(alpha=0.3)
+    axes.legend()
+    figure.tight_layout()
+    figure.savefig(path)
+    pyplot.close(figure)
+
+
+def machine() -> dict[str, object]:
+    """What the figures were measured on, including how busy the machine was."""
+    import sphinx
+
+    return {
+        "cpus": os.cpu_count(),
+        "load_average": os.getloadavg(),
+        "python": platform.python_version(),
+        "sphinx": sphinx.__version__,
+        "platform": platform.platform(),
+        "sphinxopts": SPHINXOPTS,
+    }
+
+
+@contextmanager
+def workspace(keep: bool) -> Iterator[Path]:
+    """A temporary directory for the project copies."""
+    path = Path(tempfile.mkdtemp(prefix="bench-"))
+    try:
+        yield path
+    finally:
+        if not keep:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def parse_sizes(text: str) -> list[int]:
+    return [int(size) for size in text.split(",") if size.strip()]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_RUNS", "5")))
+    parser.add_argument(
+        "--scale",
+        type=parse_sizes,
+        default=parse_sizes(os.environ.get("BENCH_SCALE", "50,200,500")),
+        help="corpus sizes in pages, comma-separated (BENCH_SCALE); empty for none",
+    )
+    parser.add_argument(
+        "--scale-runs",
+        type=int,
+        default=int(os.environ.get("BENCH_SCALE_RUNS", "0")) or None,
+        help="runs per scale scenario (BENCH_SCALE_RUNS; default: --runs)",
+    )
+    parser.add_argument("--out", type=Path, default=ROOT / "build" / "bench")
+    parser.add_argument("--keep", action="store_true", help="keep the project copies")
+    args = parser.parse_args(argv)
+    scale_runs = args.scale_runs or args.runs
+    args.out.mkdir(parents=True, exist_ok=True)
+    started = machine()
+
+    with workspace(args.keep) as work:
+        project = copy_project(work / "project")
+        real = {
+            "baseline": baseline(project, args.runs),
+            "cold": cold_html(project, args.runs),
+            "nochange": no_change(project, args.runs),
+            "translator": translator_loop(project, args.runs),
+            "author": author_loop(project, args.runs),
+            "check_po": make_target(project, args.runs, "check-po", "make check-po", cold=False),
+            "pdf_cold": make_target(project, args.runs, "pdf", "make pdf, cold", cold=True),
+            "pdf_warm": make_target(project, args.runs, "pdf", "make pdf, warm", cold=False),
+            "search": search_index(project, args.runs),
+        }
+        scales: dict[int, dict[str, Result]] = {}
+        for pages in args.scale:
+            found = scale(pages, scale_runs, work)
+            scales[pages] = dict(zip(("baseline", "baseline_j2", "cold", "translator"), found, strict=True))
+
+    results = list(real.values()) + [r for n in sorted(scales) for r in scales[n].values()]
+    found = targets(real, scales)
+    speedups = {n: ratio(scales[n]["baseline"], scales[n]["baseline_j2"]) for n in sorted(scales)}
+    report = {
+        "machine": started,
+        "load_average_after": os.getloadavg(),
+        "runs": args.runs,
+        "scale_runs": scale_runs,
+        "project": {key: result.summary() for key, result in real.items()},
+        "scale": {str(n): {key: r.summary() for key, r in scales[n].items()} for n in sorted(scales)},
+        "parallel_speedup_j2": {str(n): s for n, s in speedups.items()},
+        "targets": found,
+    }
+    (args.out / "bench.json").write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
+    if scales:
+        chart(scales, args.out / "time-per-page.png")
+    print(table(results, found))
+    for n, s in speedups.items():
+        print(f"parallel speed-up of the plain build, -j 1 / -j 2, {n} pages: {fmt(s, '×')}")
+    print(f"bench: {args.out / 'bench.json'}")
+    stale = [r for r in results if r.status in ("stale", "failed")]
+    for result in stale:
+        print(f"bench: {result.name}: {result.status}: {result.note}", file=sys.stderr)
+    return 1 if stale else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
