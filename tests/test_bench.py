@@ -42,21 +42,22 @@ def test_changed_catalog_rebuilds_english_editions_only_and_shows_the_change(
         edition: (work / edition / "column.html").stat().st_mtime_ns for edition in ("ko", "en", "ko-en")
     }
     bench.edit_msgstr(
-        project.path / "locale/en/LC_MESSAGES/column.po", bench.TRANSLATED_PARAGRAPH, "BENCHtest"
+        project.path / "locale/en/LC_MESSAGES/column.po", bench.TRANSLATED_PARAGRAPH, "benchtest"
     )
     bench.measure(project.publish_cmd(), project.path)
     after = {edition: (work / edition / "column.html").stat().st_mtime_ns for edition in before}
     assert after["ko"] == before["ko"]
     assert after["en"] > before["en"] and after["ko-en"] > before["ko-en"]
     site = project.build / "html"
-    bench.check_fresh([site / "en" / "column.html", site / "ko-en" / "column.html"], "BENCHtest")
+    bench.check_fresh([site / "en" / "column.html", site / "ko-en" / "column.html"], "benchtest")
     assert (site / "ko" / "column.html").read_bytes() == (work / "ko" / "column.html").read_bytes()
 
 
 def test_synthetic_corpus_is_complete_with_unique_labels(tmp_path) -> None:
-    corpus = bench.make_corpus(tmp_path / "corpus", 7)
+    real_pages = len(list((ROOT / "source").rglob("*.md")))
+    corpus = bench.make_corpus(tmp_path / "corpus", real_pages + 3)
     pages = sorted((corpus.path / "source" / "pages").glob("*.md"))
-    assert corpus.pages == 7 and len(pages) == 3
+    assert corpus.pages == real_pages + 3 and len(pages) == 3
     labels = [
         line for page in pages for line in page.read_text(encoding="utf-8").splitlines() if ")=" in line
     ]
@@ -68,7 +69,7 @@ def test_synthetic_corpus_is_complete_with_unique_labels(tmp_path) -> None:
 def test_quick_bench_writes_every_scenario_and_the_chart(tmp_path) -> None:
     out = tmp_path / "out"
     result = subprocess.run(
-        [sys.executable, str(ROOT / "tools" / "bench.py"), "--runs", "1", "--scale", "5", "--out", str(out)],
+        [sys.executable, str(ROOT / "tools" / "bench.py"), "--runs", "1", "--scale", "8", "--out", str(out)],
         capture_output=True,
         text=True,
         check=False,
@@ -83,8 +84,8 @@ def test_quick_bench_writes_every_scenario_and_the_chart(tmp_path) -> None:
     for key in ("baseline", "translator", "cold", "author"):
         assert report["project"][key]["status"] == "ok"
         assert report["project"][key]["tree_peak_mb"] > 0
-    assert set(report["scale"]["5"]) == {"baseline", "baseline_j2", "cold", "translator"}
-    assert all(s["status"] == "ok" and s["pages"] == 5 for s in report["scale"]["5"].values())
+    assert set(report["scale"]["8"]) == {"baseline", "baseline_j2", "cold", "translator"}
+    assert all(s["status"] == "ok" and s["pages"] == 8 for s in report["scale"]["8"].values())
     assert {t["target"].split(",")[0] for t in report["targets"]} >= {"cold make html / plain build"}
     assert (out / "time-per-page.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "cold make html" in result.stdout
