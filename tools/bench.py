@@ -455,6 +455,43 @@ def search_index(project: Project, runs: int) -> Result:
     return result
 
 
+def check_po_synthetic(project: Project, runs: int, entries: int = 10_000) -> Result:
+    """The catalog gate on one synthetic catalog of *entries* translated messages."""
+    from tools.pocheck import Project as Catalogs
+    from tools.pocheck import time_check
+    from tools.pocheck.catalogs import formatted, read_catalog
+
+    path = project.path / "locale" / "en" / "LC_MESSAGES" / "synthetic.po"
+    catalog = read_catalog(project.path / "locale" / "en" / "LC_MESSAGES" / "column.po")
+    for n in range(entries):
+        catalog.add(
+            f"{n}번째 문단에 {{term}}`우버`가 나온다.", f"Paragraph {n} mentions {{term}}`Uber <우버>`."
+        )
+    path.write_bytes(formatted(catalog))
+    result = Result(f"check-po gate, synthetic catalog of {len(catalog)} entries", pages=project.pages)
+
+    def once(_: int) -> Run:
+        start = time.process_time()
+        seconds, problems = time_check(Catalogs(project.path), [path])
+        if problems:
+            raise CommandFailed(f"the gate found {problems} problem(s) in the synthetic catalog")
+        return Run(seconds, time.process_time() - start, 0.0, 0.0)
+
+    try:
+        return repeat(result, runs, once)
+    finally:
+        path.unlink()
+
+
+def search_recall(runs: int) -> list[dict[str, object]]:
+    """Index size, build time and recall of the query set without and with the Korean search."""
+    from tools import search_eval
+
+    results = search_eval.measure(repeat=runs)
+    print(search_eval.table(results))
+    return [asdict(result) for result in results]
+
+
 def scale(pages: int, runs: int, workdir: Path) -> list[Result]:
     """The synthetic corpus of *pages* pages: cold build, baseline, -j 2, translator's loop."""
     project = make_corpus(workdir / f"corpus-{pages}", pages)
@@ -640,6 +677,18 @@ def main(argv: list[str] | None = None) -> int:
         default=int(os.environ.get("BENCH_SCALE_RUNS", "0")) or None,
         help="runs per scale scenario (BENCH_SCALE_RUNS; default: --runs)",
     )
+    parser.add_argument(
+        "--gate-entries",
+        type=int,
+        default=int(os.environ.get("BENCH_GATE_ENTRIES", "10000")),
+        help="entries of the synthetic catalog the catalog gate is timed on (BENCH_GATE_ENTRIES)",
+    )
+    parser.add_argument(
+        "--search-runs",
+        type=int,
+        default=int(os.environ.get("BENCH_SEARCH_RUNS", "3")),
+        help="builds per search method for the recall figures (BENCH_SEARCH_RUNS; 0: skip)",
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "bench")
     parser.add_argument("--keep", action="store_true", help="keep the project copies")
     args = parser.parse_args(argv)
@@ -659,7 +708,9 @@ def main(argv: list[str] | None = None) -> int:
             "pdf_cold": make_target(project, args.runs, "pdf", "make pdf, cold", cold=True),
             "pdf_warm": make_target(project, args.runs, "pdf", "make pdf, warm", cold=False),
             "search": search_index(project, args.runs),
+            "check_po_synthetic": check_po_synthetic(project, min(args.runs, 3), args.gate_entries),
         }
+        search = search_recall(args.search_runs) if args.search_runs else []
         scales: dict[int, dict[str, Result]] = {}
         for pages in args.scale:
             found = scale(pages, scale_runs, work)
@@ -677,6 +728,7 @@ def main(argv: list[str] | None = None) -> int:
         "scale": {str(n): {key: r.summary() for key, r in scales[n].items()} for n in sorted(scales)},
         "parallel_speedup_j2": {str(n): s for n, s in speedups.items()},
         "targets": found,
+        "search_without_and_with_korean": search,
     }
     (args.out / "bench.json").write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
     if scales:
