@@ -63,7 +63,7 @@ gettext: $(STAMP) ## Extract message templates (.pot) into build/gettext
 test: $(STAMP) $(NODE_STAMP) system-test check-po ## Run the catalog gate and the test suite (builds into a temporary directory)
 	$(BIN)/python -m pytest
 
-# -- Reader experience: screenshots and search figures (docs-notes/search.md) --
+# -- Reader experience: screenshots and search figures (README.md, "Reader experience") --
 screenshots: html system-test ## Screenshot every page type, both languages, desktop/mobile, light/dark, into build/screenshots
 	$(BIN)/python tools/screenshots.py --site $(BUILDDIR)/html --out $(BUILDDIR)/screenshots
 

@@ -77,7 +77,7 @@ html_theme_options = {
 }
 
 # -- Publishing: the web, EPUB, downloads ------------------------------------
-# See docs-notes/publishing.md. English names of the book come from the catalogs
+# See README.md, "Publishing". English names of the book come from the catalogs
 # (bilingual/edition_meta.py); web addresses per language from html_baseurl
 # (bilingual/web.py): each language is published under <html_baseurl><lang>/.
 

@@ -4,7 +4,7 @@ Sphinx parses every msgstr of a MyST page with MyST's parser, and MyST builds fo
 parse a new Markdown parser with a new renderer (``create_md_parser``) and a throwaway
 document (``options.get("document", make_document())`` evaluates its default even
 when Sphinx passes the document), whose docutils settings construct a whole option
-parser: most of the time of an English build went there (see docs-notes/bench.md).
+parser: most of the time of an English build went there (see README.md, "Performance").
 
 - The default settings are built once per parser class; each document gets a copy.
 - The Markdown parser is built once per MyST configuration and reused by the next

@@ -2,7 +2,7 @@
 
 furo renders the whole site's toctree for every page and re-parses it with
 BeautifulSoup, so each page costs time in proportion to the number of pages: at 200
-pages that was two thirds of a build (see docs-notes/bench.md). For a flat site
+pages that was two thirds of a build (see README.md, "Performance"). For a flat site
 navigation (no nested lists, one or more toctrees) the tree differs between pages only in the current
 page's entry and in the ``../`` of its links, so it is rendered once, from the root
 document, and each page gets a copy with its own entry marked current. A nested

@@ -3,7 +3,7 @@
 Sphinx memoises the search language's stemmer inside ``IndexBuilder.feed``, that is
 for one page at a time, so every page stems its whole vocabulary again: with the
 English stemmer running over Korean and English text, that was the largest single
-cost of writing the side-by-side view (see docs-notes/bench.md). A stemmer is a
+cost of writing the side-by-side view (see README.md, "Performance"). A stemmer is a
 function of the word alone, so one cache per build gives the same index.
 """
 

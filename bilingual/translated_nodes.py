@@ -6,7 +6,7 @@ environment, and the nodes it moves into the page (cross-references such as
 the page's own settings before pickling its doctree, but not from those documents: each
 English doctree carried a copy of the environment, so it grew with the number of pages
 (150 KB instead of 30 KB per page at 500 pages) and the English build grew faster than
-the pages (see docs-notes/bench.md). After reading, every node points at its page.
+the pages (see README.md, "Performance"). After reading, every node points at its page.
 """
 
 from __future__ import annotations

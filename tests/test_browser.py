@@ -23,7 +23,7 @@ PAGE_TYPES = {
     "genindex": "genindex.html",
     "search": "search.html?q={query}",
 }
-#: Query kinds the Korean search promises to answer in full (see docs-notes/search.md).
+#: Query kinds the Korean search promises to answer in full (see README.md, "Reader experience").
 PROMISED_KINDS = {"noun", "particle", "verb", "compound-part", "phrase", "latin", "absent", "english"}
 DESKTOP = {"width": 1280, "height": 900}
 MOBILE = {"width": 375, "height": 812}
@@ -81,7 +81,7 @@ def test_chooser_follows_the_browser_language(
 ) -> None:
     page = open_page(locale=locale).page
     page.goto(site_url)
-    page.wait_for_url(f"{site_url}{lang}/index.html")
+    page.wait_for_url(f"{site_url}{lang}/column.html")
     assert page.get_attribute("html", "lang") == lang
 
 
@@ -100,7 +100,7 @@ def test_chooser_works_without_javascript(open_page: OpenPage, site_url: str, la
     page.goto(site_url)
     assert page.url == site_url  # no script, no redirect
     page.click(f"main a[hreflang={lang}]")
-    page.wait_for_url(f"{site_url}{lang}/index.html")
+    page.wait_for_url(f"{site_url}{lang}/column.html")
     assert page.get_attribute("html", "lang") == lang
 
 

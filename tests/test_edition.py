@@ -207,7 +207,7 @@ def test_english_build_interface_is_english(site: Site) -> None:
 def test_language_chooser_offers_both_editions_without_javascript(site: Site) -> None:
     chooser = soup(site.root / "index.html")
     links = {a["hreflang"]: a["href"] for a in chooser.select("main a[hreflang]")}
-    assert links == {"ko": "ko/index.html", "en": "en/index.html"}
+    assert links == {"ko": "ko/column.html", "en": "en/column.html"}
     for href in links.values():
         assert (site.root / href).is_file()
     assert chooser.html["lang"] == "ko"

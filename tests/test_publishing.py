@@ -279,7 +279,7 @@ def test_site_has_no_broken_internal_link(site_dir: Path) -> None:
     assert [str(link) for link in broken] == []
     # The check went through the cross-language links and the chooser too.
     chooser_links = [a["href"] for a in soup(site_dir / "index.html").find_all("a")]
-    assert chooser_links == [f"{lang}/index.html" for lang in LANGUAGES]
+    assert chooser_links == [f"{lang}/column.html" for lang in LANGUAGES]
 
 
 def test_site_html_is_valid_for_the_nu_html_checker(site_dir: Path) -> None:
@@ -296,7 +296,7 @@ def test_site_html_is_valid_for_the_nu_html_checker(site_dir: Path) -> None:
         for m in messages
         if m["type"] in {"error", "non-document-error"}
     ]
-    # furo 2025.12.19 causes no error here; its warnings are listed in docs-notes/publishing.md.
+    # furo 2025.12.19 causes no error here; its warnings are listed in README.md, "Publishing".
     assert errors == []
     assert checked, "vnu reported nothing at all: did it check the site?"
 

@@ -50,6 +50,8 @@ EDITIONS = {lang: [f"language={lang}"] for lang in LANGUAGES} | {
     SIDE_BY_SIDE: [f"language={LANGUAGES[1]}", "bilingual_sidebyside=1"],
 }
 LANGUAGE_NAMES = {"ko": "한국어", "en": "English"}
+#: Where the language chooser sends a reader: the column itself, in their language.
+ENTRY_PAGE = "column.html"
 SPHINXOPTS = os.environ.get("SPHINXOPTS", "-nW --keep-going").split()
 #: SOURCE_DATE_EPOCH outside a git checkout: the column's publication date, 2018-01-09.
 FALLBACK_SOURCE_DATE_EPOCH = "1515456000"
@@ -230,12 +232,12 @@ def build_editions(
     return {edition: build_dir / "work" / builder / edition for edition in editions}
 
 
-def page_title(index_html: Path) -> str:
-    """The heading of a built landing page."""
-    soup = BeautifulSoup(index_html.read_text(encoding="utf-8"), "lxml")
+def page_title(page: Path) -> str:
+    """The heading of a built page."""
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "lxml")
     heading = soup.select_one("article h1")
     if heading is None:
-        raise BuildError(f"{index_html}: no <h1> in the landing page")
+        raise BuildError(f"{page}: no <h1>")
     for link in heading.select("a.headerlink"):
         link.decompose()
     return heading.get_text().strip()
@@ -248,7 +250,7 @@ def chooser_html(titles: dict[str, str]) -> str:
         f'<link rel="alternate" hreflang="{lang}" href="{lang}/index.html">' for lang in LANGUAGES
     )
     choices = "\n".join(
-        f'<li lang="{lang}"><a href="{lang}/index.html" hreflang="{lang}">'
+        f'<li lang="{lang}"><a href="{lang}/{ENTRY_PAGE}" hreflang="{lang}">'
         f"<strong>{LANGUAGE_NAMES[lang]}</strong><span>{html.escape(titles[lang])}</span></a></li>"
         for lang in LANGUAGES
     )
@@ -271,7 +273,7 @@ def chooser_html(titles: dict[str, str]) -> str:
   for (var i = 0; i < wanted.length; i++) {{
     var lang = String(wanted[i]).toLowerCase().split("-")[0];
     if (known.indexOf(lang) !== -1) {{
-      window.location.replace(lang + "/index.html" + window.location.hash);
+      window.location.replace(lang + "/{ENTRY_PAGE}" + window.location.hash);
       return;
     }}
   }}
@@ -347,7 +349,7 @@ def stage_html(outputs: dict[str, Path], build_dir: Path, downloads: dict[str, l
     staging.mkdir(parents=True)
     for edition, outdir in outputs.items():
         shutil.copytree(outdir, staging / edition, ignore=shutil.ignore_patterns(".buildinfo", ".doctrees"))
-    titles = {lang: page_title(staging / lang / "index.html") for lang in LANGUAGES}
+    titles = {lang: page_title(staging / lang / ENTRY_PAGE) for lang in LANGUAGES}
     (staging / "index.html").write_text(chooser_html(titles), encoding="utf-8")
     (staging / "sitemap.xml").write_bytes(combined_sitemap(staging))
     baseurl = conf_value("html_baseurl").rstrip("/")
@@ -396,9 +398,17 @@ def gate_catalogs(build_dir: Path) -> None:
     stamp.write_text("\n".join(sorted(digests.values())) + "\n")
 
 
+#: A cheap look for anything live in an article's markup; only a page that has some is parsed.
+MAYBE_LIVE = re.compile(rf"<(?:{'|'.join(LIVE_TAGS)})\b|\son\w+\s*=|script\s*:", re.IGNORECASE)
+
+
 def live_markup(html_file: Path) -> set[str]:
     """Script tags, event handlers and script URLs in a page's article."""
-    soup = BeautifulSoup(html_file.read_text(encoding="utf-8"), "lxml")
+    text = html_file.read_text(encoding="utf-8")
+    start, end = text.find("<article"), text.rfind("</article>")
+    if start != -1 and end != -1 and not MAYBE_LIVE.search(text, start, end):
+        return set()
+    soup = BeautifulSoup(text, "lxml")
     article = soup.select_one("article") or soup.select_one("[role=main], div.body")
     found = set()
     for element in article.find_all(True) if article else []:

@@ -54,11 +54,13 @@ class Project:
             return str(path)
 
     def language_of(self, path: Path) -> str:
-        """The language of a catalog, from its directory (locale/<lang>/LC_MESSAGES)."""
-        return path.parent.parent.name
+        """The language of a catalog, from its directory (locale/<lang>/LC_MESSAGES/…)."""
+        parts = path.parts
+        return parts[max(i for i, part in enumerate(parts) if part == "LC_MESSAGES") - 1]
 
     def all_catalogs(self) -> list[Path]:
-        return sorted(self.locale_dir.glob("*/LC_MESSAGES/*.po"))
+        """Every catalog, pages in subdirectories included (gettext_compact = False)."""
+        return sorted(self.locale_dir.glob("*/LC_MESSAGES/**/*.po"))
 
     def wordlist(self, language: str = "en") -> Path:
         return self.locale_dir / language / "wordlist.txt"
@@ -73,7 +75,7 @@ class Project:
 
 def document_catalogs(project: Project, language: str | None = None) -> list[Path]:
     """Catalogs of the documents (one per page), for one language or all."""
-    pattern = f"{language or '*'}/LC_MESSAGES/*.po"
+    pattern = f"{language or '*'}/LC_MESSAGES/**/*.po"
     return sorted(p for p in project.locale_dir.glob(pattern) if p.name not in UI_CATALOGS)
 
 
