@@ -9,20 +9,10 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page
 
-from tools.browser import PageWithErrors, run_queries
+from tools.browser import PAGE_TYPES, SEARCH_QUERY, PageWithErrors, run_queries
 from tools.search_eval import load_queries
 
 LANGUAGES = ["ko", "en"]
-SEARCH_QUERY = {"ko": "중국의", "en": "China"}
-#: Every kind of page of an edition, by the path a reader opens.
-PAGE_TYPES = {
-    "landing": "index.html",
-    "column": "column.html",
-    "glossary": "glossary.html",
-    "about": "about.html",
-    "genindex": "genindex.html",
-    "search": "search.html?q={query}",
-}
 #: Query kinds the Korean search promises to answer in full (see README.md, "Reader experience").
 PROMISED_KINDS = {"noun", "particle", "verb", "compound-part", "phrase", "latin", "absent", "english"}
 DESKTOP = {"width": 1280, "height": 900}

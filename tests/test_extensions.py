@@ -112,6 +112,20 @@ def test_switcher_links_the_same_page_in_each_edition(app: SphinxTestApp) -> Non
     assert links == {"한국어": "../ko/one.html", "Side by side": "../ko-en/one.html"}
 
 
+def build_variant(
+    make_app, rootdir: Path, tmp_path: Path, variant: str, extensions: list[str]
+) -> SphinxTestApp:
+    """The English build of test-bilingual in its own directory, with *extensions* added."""
+    shutil.copytree(rootdir / "test-bilingual", tmp_path / variant)
+    app = make_app(
+        "html",
+        srcdir=tmp_path / variant,
+        confoverrides={"language": "en", "extensions": [*BILINGUAL_EXTENSIONS, *extensions]},
+    )
+    app.build()
+    return app
+
+
 def translated_pages(app: SphinxTestApp) -> dict[str, str]:
     return {page.name: str(html(app, page.stem).body) for page in app.outdir.glob("*.html")}
 
@@ -125,13 +139,7 @@ def test_cached_parser_and_settings_give_the_same_translated_pages(make_app, roo
     originals = (base.make_document, sphinx_.create_md_parser, sphinx_.MystParser.parse)
     pages = {}
     for variant, extensions in [("myst", []), ("cached", ["bilingual.msgstr_speed"])]:
-        shutil.copytree(rootdir / "test-bilingual", tmp_path / variant)
-        app = make_app(
-            "html",
-            srcdir=tmp_path / variant,
-            confoverrides={"language": "en", "extensions": [*BILINGUAL_EXTENSIONS, *extensions]},
-        )
-        app.build()
+        app = build_variant(make_app, rootdir, tmp_path, variant, extensions)
         pages[variant] = translated_pages(app)
     try:
         assert base.make_document is msgstr_speed.make_document
@@ -148,13 +156,7 @@ def test_cached_parser_and_settings_give_the_same_translated_pages(make_app, roo
 def test_stems_cached_per_build_give_the_same_search_index(make_app, rootdir, tmp_path) -> None:
     indexes = {}
     for variant, extensions in [("cached", ["bilingual.stem_cache"]), ("sphinx", [])]:
-        shutil.copytree(rootdir / "test-bilingual", tmp_path / variant)
-        app = make_app(
-            "html",
-            srcdir=tmp_path / variant,
-            confoverrides={"language": "en", "extensions": [*BILINGUAL_EXTENSIONS, *extensions]},
-        )
-        app.build()
+        app = build_variant(make_app, rootdir, tmp_path, variant, extensions)
         indexes[variant] = (app.outdir / "searchindex.js").read_text(encoding="utf-8")
         if variant == "cached":
             assert app.builder.indexer.lang.stem.cache_info().hits > 0
@@ -165,13 +167,7 @@ def test_stems_cached_per_build_give_the_same_search_index(make_app, rootdir, tm
 def test_translated_doctrees_do_not_carry_the_build_environment(make_app, rootdir, tmp_path) -> None:
     pickled, pages = {}, {}
     for variant, extensions in [("sphinx", []), ("adopted", ["bilingual.translated_nodes"])]:
-        shutil.copytree(rootdir / "test-bilingual", tmp_path / variant)
-        app = make_app(
-            "html",
-            srcdir=tmp_path / variant,
-            confoverrides={"language": "en", "extensions": [*BILINGUAL_EXTENSIONS, *extensions]},
-        )
-        app.build()
+        app = build_variant(make_app, rootdir, tmp_path, variant, extensions)
         pickled[variant] = (app.doctreedir / "index.doctree").read_bytes()
         pages[variant] = translated_pages(app)
     assert b"BuildEnvironment" in pickled["sphinx"], "the Sphinx behaviour this module works around"

@@ -19,6 +19,17 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Playwright
 
 CHROMIUM = "/usr/bin/chromium"
+#: The query each edition's search page is opened with, in tests and screenshots.
+SEARCH_QUERY = {"ko": "중국의", "en": "China"}
+#: Every kind of page of an edition, by the path a reader opens.
+PAGE_TYPES = {
+    "landing": "index.html",
+    "column": "column.html",
+    "glossary": "glossary.html",
+    "about": "about.html",
+    "genindex": "genindex.html",
+    "search": "search.html?q={query}",
+}
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

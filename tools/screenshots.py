@@ -15,18 +15,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tools.browser import PageWithErrors, launch_chromium, serve  # noqa: E402
+from tools.browser import PAGE_TYPES, SEARCH_QUERY, PageWithErrors, launch_chromium, serve  # noqa: E402
 
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "mobile": {"width": 375, "height": 812}}
 THEMES = ["light", "dark"]
-SEARCH_QUERY = {"ko": "중국의", "en": "China"}
-PAGES = {
-    "landing": "index.html",
-    "column": "column.html",
-    "glossary": "glossary.html",
-    "about": "about.html",
-    "search": "search.html?q={query}",
-}
+#: The page types photographed (the index is not a page a reader looks at).
+PAGES = {name: path for name, path in PAGE_TYPES.items() if name != "genindex"}
 
 
 def shots() -> list[tuple[str, str]]:
