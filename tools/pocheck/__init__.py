@@ -2,45 +2,80 @@
 
 from __future__ import annotations
 
+import functools
+import multiprocessing
+import os
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from tools.pocheck import glossary, markup, numbers, security, spelling, syntax, toolkit
-from tools.pocheck.catalogs import Problem, Project, document_catalogs, load_entries
+import polib
+
+from tools.pocheck import syntax
+from tools.pocheck.catalogs import WIDTH, Problem, Project, document_catalogs, load_entries, read_catalog
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from tools.pocheck.catalogs import Entry
 
 __all__ = ["Problem", "Project", "check_catalogs", "time_check"]
 
-#: Content checks, run on every entry of a document catalog that passed the syntax check.
-CONTENT_CHECKS = (
-    markup.check,
-    security.check,
-    toolkit.check,
-    numbers.check,
-    glossary.check,
-    spelling.check,
-)
+
+@functools.cache
+def content_checks() -> tuple[Callable[[Project, Entry], list[Problem]], ...]:
+    """The checks run on every entry of a document catalog that passed the syntax check.
+
+    Imported when first needed: ``tools.pocheck.catalogs`` is also imported by the Sphinx
+    extension bilingual.progress, and every Sphinx process would pay for translate-toolkit,
+    enchant and the rest.
+    """
+    from tools.pocheck import glossary, markup, numbers, security, spelling, toolkit
+
+    return (markup.check, security.check, toolkit.check, numbers.check, glossary.check, spelling.check)
 
 
-def check_catalogs(project: Project, paths: list[Path] | None = None) -> list[Problem]:
-    """Run the gate on *paths* (default: every catalog of the project) and return the problems."""
-    paths = paths if paths is not None else project.all_catalogs()
-    problems: list[Problem] = []
-    documents = set(document_catalogs(project))
-    for path in paths:
-        found = syntax.check_file(project, path)
-        problems.extend(found)
-        if any(p.fatal for p in found):
-            continue  # the parse is not trustworthy: fix the syntax first
-        entries = load_entries(project, path)
-        problems.extend(syntax.check_entries(project, path, entries))
-        if path in documents and project.language_of(path) != project.source_language:
-            problems.extend(syntax.check_format(project, path))
-            for entry in entries:
-                if not entry.translated:
-                    continue
-                for content_check in CONTENT_CHECKS:
-                    problems.extend(content_check(project, entry))
+def check_catalog(project: Project, path: Path, document: bool) -> list[Problem]:
+    """Every check of one catalog; *document* is whether it is a page's (not the theme's)."""
+    problems = syntax.check_file(project, path)
+    if any(p.fatal for p in problems):
+        return problems  # the parse is not trustworthy: fix the syntax first
+    po = polib.pofile(str(path), wrapwidth=WIDTH)  # read once by polib and once by Babel
+    entries = load_entries(project, path, po)
+    catalog = read_catalog(path, po)
+    problems.extend(syntax.check_entries(project, path, entries, catalog))
+    if document and project.language_of(path) != project.source_language:
+        problems.extend(syntax.check_format(project, path, catalog))
+        for entry in entries:
+            if not entry.translated:
+                continue
+            for content_check in content_checks():
+                problems.extend(content_check(project, entry))
     return problems
+
+
+#: Below this many catalogs, the gate runs in one process (forking costs more than it saves).
+PARALLEL_FROM = 16
+
+
+def check_catalogs(
+    project: Project, paths: list[Path] | None = None, jobs: int | None = None
+) -> list[Problem]:
+    """Run the gate on *paths* (default: every catalog of the project) and return the problems.
+
+    Many catalogs are checked in *jobs* processes (default: one per CPU), in order.
+    """
+    paths = paths if paths is not None else project.all_catalogs()
+    documents = set(document_catalogs(project))
+    tasks = [(project, path, path in documents) for path in paths]
+    jobs = jobs or len(os.sched_getaffinity(0))
+    if jobs > 1 and len(tasks) >= PARALLEL_FROM:
+        project.glossary  # read once, before the workers are forked  # noqa: B018
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            results = pool.starmap(check_catalog, tasks, chunksize=max(1, len(tasks) // (jobs * 4)))
+    else:
+        results = [check_catalog(*task) for task in tasks]
+    return [problem for found in results for problem in found]
 
 
 def time_check(project: Project, paths: list[Path] | None = None) -> tuple[float, int]:

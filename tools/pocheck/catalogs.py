@@ -100,10 +100,11 @@ class Entry:
         return Problem(self.path, self.line, what, todo)
 
 
-def load_entries(project: Project, path: Path) -> list[Entry]:
+def load_entries(project: Project, path: Path, po: polib.POFile | None = None) -> list[Entry]:
     """Read a catalog that passed ``msgfmt --check`` into entries with their line numbers."""
     lines = path.read_text(encoding="utf-8").splitlines()
-    po = polib.pofile(str(path), wrapwidth=WIDTH)
+    po = po if po is not None else polib.pofile(str(path), wrapwidth=WIDTH)
+    shown = project.relative(path)
     entries = []
     for raw in [*po, *po.obsolete_entries()]:
         start = raw.linenum - 1
@@ -119,7 +120,7 @@ def load_entries(project: Project, path: Path) -> list[Entry]:
                 flag_line = number + 1
         entries.append(
             Entry(
-                path=project.relative(path),
+                path=shown,
                 line=msgstr_line,
                 flag_line=flag_line,
                 msgid=raw.msgid,
@@ -136,13 +137,16 @@ def load_entries(project: Project, path: Path) -> list[Entry]:
 # -- Reading and writing (Babel, as sphinx-intl does) -------------------------
 
 
-def read_catalog(path: Path) -> Catalog:
-    """Read a catalog with Babel, keeping previous msgids (``#|``, which Babel's reader skips)."""
+def read_catalog(path: Path, po: polib.POFile | None = None) -> Catalog:
+    """Read a catalog with Babel, keeping previous msgids (``#|``, which Babel's reader skips).
+
+    *po* is the same file already read by polib, if the caller has it.
+    """
     with path.open("rb") as f:
         catalog = read_po(f, charset="utf-8", abort_invalid=True)
     for message in [*catalog, *catalog.obsolete.values()]:  # Babel reads "#|" lines as comments
         message.user_comments = [c for c in message.user_comments if not c.startswith("|")]
-    for entry in polib.pofile(str(path)):
+    for entry in po if po is not None else polib.pofile(str(path)):
         if entry.previous_msgid and entry.msgid in catalog:
             catalog[entry.msgid].previous_id = [entry.previous_msgid]
     return catalog

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from functools import cache
 from pathlib import Path
@@ -28,15 +29,21 @@ def unknown_words(text: str, words: enchant.Dict) -> list[str]:
     """Words of *text* the dictionary does not know, in order, once each."""
     unknown: dict[str, None] = {}
     for word in WORD.findall(URL.sub(" ", text)):
-        word = re.sub(r"['’]s$", "", word).replace("’", "'")
-        if len(word) < 2 or word.isupper():
-            continue  # initials and acronyms (KISDI, ICT, AI)
-        if words.check(word):
-            continue  # hyphenated names such as Seong-ok are in the word list whole
-        for part in word.split("-"):
-            if len(part) > 1 and not part.isupper() and not words.check(part):
-                unknown[part] = None
+        for part in unknown_parts(re.sub(r"['’]s$", "", word).replace("’", "'"), words):
+            unknown[part] = None
     return list(unknown)
+
+
+@functools.lru_cache(maxsize=65536)
+def unknown_parts(word: str, words: enchant.Dict) -> tuple[str, ...]:
+    """The parts of one word the dictionary does not know (each word is looked up once per run)."""
+    if len(word) < 2 or word.isupper():
+        return ()  # initials and acronyms (KISDI, ICT, AI)
+    if words.check(word):
+        return ()  # hyphenated names such as Seong-ok are in the word list whole
+    return tuple(
+        part for part in word.split("-") if len(part) > 1 and not part.isupper() and not words.check(part)
+    )
 
 
 def check(project: Project, entry: Entry) -> list[Problem]:

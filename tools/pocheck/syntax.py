@@ -6,8 +6,12 @@ import os
 import re
 import subprocess
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tools.pocheck.catalogs import Entry, Problem, Project, formatted, read_catalog
+
+if TYPE_CHECKING:
+    from babel.messages.catalog import Catalog
 
 #: msgfmt's diagnostics: ``file:line: message`` or ``file:line:column: message``.
 MSGFMT_LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?:\d+:)? (?P<what>.*)$")
@@ -68,11 +72,11 @@ def header_line(lines: list[str], field: str) -> int:
     return 1
 
 
-def check_headers(project: Project, path: Path) -> list[Problem]:
-    """Language, charset and Plural-Forms headers."""
+def check_headers(project: Project, path: Path, catalog: Catalog | None = None) -> list[Problem]:
+    """Language, charset and Plural-Forms headers (of *catalog*, the file read by Babel)."""
     shown = project.relative(path)
     lines = path.read_text(encoding="utf-8").splitlines()
-    catalog = read_catalog(path)
+    catalog = catalog if catalog is not None else read_catalog(path)
     fields = dict(catalog.mime_headers)
     language = project.language_of(path)
     problems = []
@@ -116,9 +120,11 @@ def check_headers(project: Project, path: Path) -> list[Problem]:
     return problems
 
 
-def check_entries(project: Project, path: Path, entries: list[Entry]) -> list[Problem]:
+def check_entries(
+    project: Project, path: Path, entries: list[Entry], catalog: Catalog | None = None
+) -> list[Problem]:
     """Headers, then untranslated and fuzzy entries: the English edition is complete."""
-    problems = check_headers(project, path)
+    problems = check_headers(project, path, catalog)
     for entry in entries:
         if entry.obsolete:
             continue
@@ -139,10 +145,10 @@ def check_entries(project: Project, path: Path, entries: list[Entry]) -> list[Pr
     return problems
 
 
-def check_format(project: Project, path: Path) -> list[Problem]:
+def check_format(project: Project, path: Path, catalog: Catalog | None = None) -> list[Problem]:
     """The catalog must be byte for byte what ``make format-po`` writes."""
     before = path.read_bytes()
-    after = formatted(read_catalog(path))
+    after = formatted(catalog if catalog is not None else read_catalog(path))
     if before == after:
         return []
     old, new = before.splitlines(), after.splitlines()
