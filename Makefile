@@ -71,7 +71,7 @@ search-eval: $(STAMP) system-test ## Search recall, index size and build time wi
 	$(BIN)/python tools/search_eval.py --json $(BUILDDIR)/search-eval.json
 # -- Benchmark (issue 7) ------------------------------------------------------
 # BENCH_RUNS (default 5), BENCH_SCALE (default 50,200,500), BENCH_SCALE_RUNS.
-bench: $(STAMP) system-pdf ## Time builds against plain Sphinx, at 50-500 pages (build/bench/)
+bench: $(STAMP) system-pdf system-test ## Time builds against plain Sphinx, at 50-500 pages (build/bench/)
 	$(BIN)/python tools/bench.py --out $(BUILDDIR)/bench
 
 lint: $(STAMP) ## Lint and format-check the Python code with ruff

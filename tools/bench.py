@@ -256,10 +256,11 @@ def make_corpus(dest: Path, pages: int) -> Project:
     copies = max(pages - project.pages, 0)
     for number in range(1, copies + 1):
         name = f"p{number:04d}"
-        text = unique_labels(column, name).replace(f"# {title}", f"# {number}. {title}", 1)
+        # "(N)" at the end: a translated title that starts "N. " parses as a list and is dropped.
+        text = unique_labels(column, name).replace(f"# {title}", f"# {title} ({number})", 1)
         (dest / "source" / "pages" / f"{name}.md").write_text(text, encoding="utf-8")
         entry_msgstr = title_entry.msgstr
-        title_entry.msgid, title_entry.msgstr = f"{number}. {title}", f"{number}. {entry_msgstr}"
+        title_entry.msgid, title_entry.msgstr = f"{title} ({number})", f"{entry_msgstr} ({number})"
         page_catalog = dest / "locale" / "en" / "LC_MESSAGES" / "pages" / f"{name}.po"
         catalog.save(str(page_catalog))
         format_catalog(page_catalog)  # the one form the catalog gate requires
@@ -631,14 +632,24 @@ def table(results: list[Result], found: list[dict[str, object]]) -> str:
 
 
 def chart(scales: dict[int, dict[str, Result]], path: Path) -> None:
-    """Time per page against corpus size, for make html and the plain build."""
-    import matplotlib
+    """Time per page against corpus size, for make html and the plain build: SVG, and PNG by chromium.
 
-    matplotlib.use("Agg")
-    from matplotlib import pyplot
+    pygal draws the chart; Debian's chromium (the tests' browser) rasterises it. matplotlib is
+    not in the project: sphinxext-opengraph imports it in every Sphinx process when it is
+    installed (half a second each, for social cards this project turns off).
+    """
+    import pygal
+    from playwright.sync_api import sync_playwright
 
-    figure, axes = pyplot.subplots(figsize=(7, 4.5), dpi=120)
+    from tools.browser import launch_chromium
+
     sizes = sorted(scales)
+    figure = pygal.XY(
+        width=840, height=540, explicit_size=True, style=pygal.style.CleanStyle,
+        title="Build time per page against corpus size", legend_at_bottom=True, dots_size=4,
+        x_title="corpus size (pages)", x_labels=sizes, xrange=(0, max(sizes)),
+        y_title="wall time per page (ms, median)", range=(0, None),
+    )  # fmt: skip
     for key, label in [
         ("cold", "cold make html (ko, en, ko-en)"),
         ("baseline", "plain sphinx-build, ko, -j 1"),
@@ -648,17 +659,15 @@ def chart(scales: dict[int, dict[str, Result]], path: Path) -> None:
         points = [(n, scales[n][key].summary()["per_page_ms"]) for n in sizes]
         points = [(n, ms) for n, ms in points if ms is not None]
         if points:
-            axes.plot(*zip(*points, strict=True), marker="o", label=label)
-    axes.set_xlabel("corpus size (pages)")
-    axes.set_ylabel("wall time per page (ms, median)")
-    axes.set_title("Build time per page against corpus size")
-    axes.set_xticks(sizes)
-    axes.set_ylim(bottom=0)
-    axes.grid(alpha=0.3)
-    axes.legend()
-    figure.tight_layout()
-    figure.savefig(path)
-    pyplot.close(figure)
+            figure.add(label, points)
+    svg = path.with_suffix(".svg")
+    svg.write_bytes(figure.render())
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        page = browser.new_page(viewport={"width": 840, "height": 540})
+        page.goto(svg.as_uri())
+        page.screenshot(path=str(path))
+        browser.close()
 
 
 def machine() -> dict[str, object]:
