@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
+
+# sphinxext-opengraph says on stdout, when imported, that its social cards (off: see
+# ogp_social_cards below) need matplotlib, which the project leaves out: importing it cost
+# every Sphinx process half a second. Imported here, quietly, before Sphinx loads it.
+with contextlib.redirect_stdout(io.StringIO()):
+    import sphinxext.opengraph  # noqa: F401
 
 # -- Project -----------------------------------------------------------------
 # Titles and names shown in the theme come from the catalogs at build time
@@ -39,6 +47,7 @@ extensions = [
     "bilingual.switcher",
     "bilingual.anchors",
     "bilingual.sidebyside",
+    "bilingual.sidebyside_writer",  # the English HTML build also writes the side-by-side view
     "bilingual.freshness",
     "bilingual.glossary_order",
     # Translations cannot add raw HTML; readers see how complete a page is.

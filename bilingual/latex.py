@@ -70,6 +70,8 @@ def field_lines(body: nodes.Element) -> list[str]:
 def byline_fields(app: Sphinx) -> list[tuple[str, list[str]]]:
     """The (translated) byline of the title document: its labelled field list."""
     doctree = app.env.get_doctree(app.config.pdf_title_doc)
+    if sidebyside.enabled(app.config):
+        sidebyside.pair(doctree, app.config)
     for field_list in doctree.findall(nodes.field_list):
         if app.config.pdf_byline_label in field_list["ids"] + field_list["names"]:
             return [(field[0].astext(), field_lines(field[1])) for field in field_list]
@@ -109,12 +111,23 @@ def title_page(title: str, fields: list[tuple[str, list[str]]]) -> str:
 """
 
 
+def document_title(app: Sphinx) -> str:
+    """The title of the title document; side by side, its original and its translation."""
+    title = app.env.titles[app.config.pdf_title_doc].astext()
+    if sidebyside.enabled(app.config):
+        heading = next(app.env.get_doctree(app.config.pdf_title_doc).findall(nodes.title), None)
+        original = sidebyside.original_text(heading) if heading is not None else None
+        if original is not None:
+            title = f"{original}{sidebyside.SEPARATOR}{title}"
+    return title
+
+
 def set_document_data(app: Sphinx, builder: Builder) -> None:
     """Give the PDF its translated title, author, title page and metadata before writing."""
     if builder.format != "latex":
         return
     config = app.config
-    title = app.env.titles[config.pdf_title_doc].astext()
+    title = document_title(app)
     author = config.author  # translated by bilingual.edition_meta
     original = config.edition_source_settings.get("author", author)
     if sidebyside.enabled(config) and author != original:

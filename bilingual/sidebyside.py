@@ -1,8 +1,10 @@
 """Side-by-side alignment: every translatable block paired with its source, in one place.
 
-In a build of a translation with ``bilingual_sidebyside = True``, each message of a
-document is paired with its source-language original. Block messages (paragraphs, list
-items, glossary definitions, field bodies) become a row::
+In every build of a translation, each translated message keeps a copy of its
+source-language original (and whether it is ``translated``, ``fuzzy`` or ``missing``
+in the catalog) in the doctree. When the doctree is written with
+``bilingual_sidebyside = True``, block messages (paragraphs, list items, glossary
+definitions, field bodies) become a row::
 
     container.bilingual-row.bilingual-<status>#<anchor>
         container.bilingual-source.language-ko   (the original, with its markup)
@@ -10,22 +12,28 @@ items, glossary definitions, field bodies) become a row::
 
 and messages that must stay in place (section titles, glossary terms, field names)
 hold both texts as two inlines, ``inline.bilingual-source`` and
-``inline.bilingual-target``. ``<status>`` is ``translated``, ``fuzzy`` or ``missing``
-(from the catalog). The HTML and LaTeX writers render these generic nodes with CSS and
-with LaTeX environments named after the classes, so every output format shows the same
-pairs.
+``inline.bilingual-target``; otherwise the copies are dropped. The HTML and LaTeX
+writers render these generic nodes with CSS and with LaTeX environments named after
+the classes, so every output format shows the same pairs.
+
+Pairing happens when a page is written, not when it is read, so the English edition
+and the side-by-side view share one set of doctrees: ``bilingual.sidebyside_writer``
+writes the view from the English build without reading the sources again.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from babel.messages.pofile import read_po
 from docutils import nodes
+from docutils.utils import new_document
 from sphinx.locale import _
-from sphinx.transforms import SphinxTransform
+from sphinx.transforms import SphinxSmartQuotes, SphinxTransform
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.i18n import docname_to_domain
 from sphinx.util.nodes import extract_messages
 
@@ -37,8 +45,11 @@ if TYPE_CHECKING:
 
 #: Messages that cannot be wrapped in a row and get two inlines instead.
 INLINE_PAIRED = (nodes.title, nodes.term, nodes.field_name, nodes.rubric)
+#: The attribute holding ``(original node, message, status)`` on a translatable node.
 ORIGINAL = "bilingual_original"
-ANCHOR = "bilingual_anchor"
+SEPARATOR = " / "
+#: What Sphinx's smart quotes change ("qDe": quotes, dashes, ellipses); other originals are left alone.
+SMARTENED = re.compile(r"[\"'`]|--|\.\.\.")
 #: What a reviewer sees under a pair whose translation is not in use.
 STATUS_LABELS = {
     "fuzzy": lambda: _("Translation needs review (fuzzy): the original is shown."),
@@ -46,9 +57,14 @@ STATUS_LABELS = {
 }
 
 
+def translating(config: Config) -> bool:
+    """Whether this build is of a translation (its originals are kept)."""
+    return config.language != config.edition_languages[0]
+
+
 def enabled(config: Config) -> bool:
-    """Whether this build pairs translations with their sources."""
-    return config.bilingual_sidebyside and config.language != config.edition_languages[0]
+    """Whether this build's pages pair translations with their sources."""
+    return bool(config.bilingual_sidebyside) and translating(config)
 
 
 def anchor(message: str) -> str:
@@ -62,7 +78,7 @@ class KeepOriginals(SphinxTransform):
     default_priority: ClassVar[int] = 19  # sphinx.transforms.i18n.Locale is 20
 
     def apply(self) -> None:
-        if not enabled(self.config):
+        if not translating(self.config):
             return
         for node, message in extract_messages(self.document):
             if isinstance(node, nodes.TextElement):
@@ -73,43 +89,49 @@ class KeepOriginals(SphinxTransform):
                 node[ORIGINAL] = (original, message)
 
 
-class PairTranslations(SphinxTransform):
-    """Put each translated node beside its original, with an anchor and a status."""
+class RecordStatus(SphinxTransform):
+    """Note beside each original whether its translation is in use, fuzzy or missing."""
 
     default_priority: ClassVar[int] = 21
 
     def apply(self) -> None:
-        if not enabled(self.config):
+        if not translating(self.config):
             return
-        catalog = self.catalog()
-        source_lang = self.config.edition_languages[0]
-        target_lang = self.config.language
-        for node in list(self.document.findall(nodes.TextElement)):
+        catalog: list[Catalog | None] = []  # read only if a message is not translated
+        originals = []
+        for node in self.document.findall(nodes.TextElement):
             if ORIGINAL not in node:
                 continue
-            original, message = node.attributes.pop(ORIGINAL)
-            status = self.status(catalog, message, node)
-            if isinstance(node, INLINE_PAIRED):
-                source = nodes.inline(
-                    "", "", *original.children, classes=["bilingual-source", f"language-{source_lang}"]
-                )
-                target = nodes.inline(
-                    "", "", *node.children, classes=["bilingual-target", f"language-{target_lang}"]
-                )
-                node.children = []
-                node += [source, nodes.inline("", " / ", classes=["bilingual-separator"]), target]
-                node["classes"].append(f"bilingual-{status}")
-                continue
-            row = nodes.container(classes=["bilingual-row", f"bilingual-{status}"], ids=node["ids"])
-            row[ANCHOR] = anchor(message)
-            node["ids"] = []
-            row.source, row.line = node.source, node.line
-            row += nodes.container("", original, classes=["bilingual-source", f"language-{source_lang}"])
-            node.replace_self(row)
-            target = nodes.container("", node, classes=["bilingual-target", f"language-{target_lang}"])
-            if status != "translated":
-                target += nodes.paragraph("", STATUS_LABELS[status](), classes=["bilingual-status"])
-            row += target
+            original, message = node[ORIGINAL][:2]
+            if node.get("translated"):
+                status = "translated"
+            else:
+                if not catalog:
+                    catalog.append(self.catalog())
+                entry = catalog[0].get(message) if catalog[0] is not None else None
+                status = "fuzzy" if entry is not None and entry.string and entry.fuzzy else "missing"
+            node[ORIGINAL] = (original, message, status)
+            originals.append(original)
+        self.quote(originals)
+
+    def quote(self, originals: list[nodes.Element]) -> None:
+        """Give the originals the typographic quotes of their language, as in their own edition.
+
+        They sit outside the page, where Sphinx's smart quotes (which follow each node's
+        ``language-*`` class) do not reach: run them over a document of their own.
+        """
+        originals = [original for original in originals if SMARTENED.search(original.astext())]
+        if not originals:
+            return
+        holder = nodes.container(classes=[f"language-{self.config.edition_languages[0]}"])
+        holder.extend(originals)
+        document = new_document(self.document["source"], self.document.settings)
+        document += holder
+        SphinxSmartQuotes(document, startnode=None).apply()
+        for original in originals:
+            original.parent = None
+            for node in original.findall(nodes.Node):  # the page's again, not the throwaway's
+                node.document = self.document
 
     def catalog(self) -> Catalog | None:
         """The document's catalog, read with Babel to tell fuzzy from missing."""
@@ -121,37 +143,77 @@ class PairTranslations(SphinxTransform):
                     return read_po(po, locale=self.config.language)
         return None
 
-    @staticmethod
-    def status(catalog: Catalog | None, message: str, node: nodes.Element) -> str:
-        """``translated``, ``fuzzy`` or ``missing``, as a reviewer needs to know."""
-        if node.get("translated"):
-            return "translated"
-        entry = catalog.get(message) if catalog is not None else None
-        if entry is not None and entry.string and entry.fuzzy:
-            return "fuzzy"
-        return "missing"
+
+def original_text(node: nodes.Element) -> str | None:
+    """The source-language text kept on a translated node, if any."""
+    kept = node.get(ORIGINAL)
+    return kept[0].astext() if kept else None
 
 
-class AnchorRows(SphinxTransform):
-    """Give each row without an explicit label an anchor made from its message."""
+def pair(document: nodes.Node, config: Config) -> None:
+    """Put each translated node beside its original, with an anchor and a status."""
+    source_lang, target_lang = config.edition_languages[0], config.language
+    rows: list[tuple[nodes.container, str]] = []
+    for node in list(document.findall(nodes.TextElement)):
+        if ORIGINAL not in node:
+            continue
+        original, message, status = node.attributes.pop(ORIGINAL)
+        if isinstance(node, INLINE_PAIRED):
+            source = nodes.inline(
+                "", "", *original.children, classes=["bilingual-source", f"language-{source_lang}"]
+            )
+            target = nodes.inline(
+                "", "", *node.children, classes=["bilingual-target", f"language-{target_lang}"]
+            )
+            node.children = []
+            node += [source, nodes.inline("", SEPARATOR, classes=["bilingual-separator"]), target]
+            node["classes"].append(f"bilingual-{status}")
+            continue
+        row = nodes.container(classes=["bilingual-row", f"bilingual-{status}"], ids=node["ids"])
+        node["ids"] = []
+        row.source, row.line = node.source, node.line
+        row += nodes.container("", original, classes=["bilingual-source", f"language-{source_lang}"])
+        node.parent.replace(node, row)  # not replace_self: the row takes none of its classes
+        target = nodes.container("", node, classes=["bilingual-target", f"language-{target_lang}"])
+        if status != "translated":
+            target += nodes.paragraph("", STATUS_LABELS[status](), classes=["bilingual-status"])
+        row += target
+        rows.append((row, message))
+    # Rows without a label of their own get an anchor made from their message.
+    seen: dict[str, int] = {}
+    for row, message in rows:
+        if row["ids"]:
+            continue
+        base = anchor(message)
+        seen[base] = seen.get(base, 0) + 1
+        row["ids"] = [base if seen[base] == 1 else f"{base}-{seen[base]}"]
 
-    default_priority: ClassVar[int] = 261  # after docutils' PropagateTargets (260)
 
-    def apply(self) -> None:
-        if not enabled(self.config):
-            return
-        seen: dict[str, int] = {}
-        for row in self.document.findall(nodes.container):
-            base = row.attributes.pop(ANCHOR, None)
-            if base is None or row["ids"]:
-                continue
-            seen[base] = seen.get(base, 0) + 1
-            row["ids"] = [base if seen[base] == 1 else f"{base}-{seen[base]}"]
+def drop_originals(document: nodes.Node) -> None:
+    """Remove the kept originals from a page that is not written side by side."""
+    for node in document.findall(nodes.TextElement):
+        node.attributes.pop(ORIGINAL, None)
+
+
+class PairTranslations(SphinxPostTransform):
+    """When a page is written: pair its messages side by side, or drop the originals.
+
+    It runs before references are resolved (Sphinx's ``ReferencesResolver`` has
+    priority 10), so that cross-references inside the originals are resolved too.
+    """
+
+    default_priority = 5
+
+    def run(self, **kwargs: Any) -> None:
+        if enabled(self.config):
+            pair(self.document, self.config)
+        else:
+            drop_originals(self.document)
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("bilingual.switcher")
     app.add_transform(KeepOriginals)
-    app.add_transform(PairTranslations)
-    app.add_transform(AnchorRows)
+    app.add_transform(RecordStatus)
+    app.add_post_transform(PairTranslations)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -64,6 +64,6 @@ def add_alternates(
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_config_value("edition_languages", ["ko", "en"], "html", types=[list])
-    app.add_config_value("bilingual_sidebyside", False, "env", types=[bool])
+    app.add_config_value("bilingual_sidebyside", False, "html", types=[bool])
     app.connect("html-page-context", add_alternates)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

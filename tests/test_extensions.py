@@ -112,6 +112,69 @@ def test_switcher_links_the_same_page_in_each_edition(app: SphinxTestApp) -> Non
     assert links == {"한국어": "../ko/one.html", "Side by side": "../ko-en/one.html"}
 
 
+def test_view_written_by_the_translation_build_is_the_view_a_build_of_its_own_writes(
+    make_app, rootdir, tmp_path
+) -> None:
+    """One English read writes the English pages and the side-by-side view (a forked writer)."""
+    extensions = [*BILINGUAL_EXTENSIONS, "bilingual.sidebyside_writer"]
+    shutil.copytree(rootdir / "test-bilingual", tmp_path / "src")
+    (tmp_path / "src" / "one.md").write_text(
+        "(page-one)=\n# 하나\n\n\"따옴표\"와 '작은따옴표'가 있는 문단.\n", encoding="utf-8"
+    )
+    view = tmp_path / "view"
+    english = make_app(
+        "html",
+        srcdir=tmp_path / "src",
+        builddir=tmp_path / "en",
+        confoverrides={"language": "en", "extensions": extensions, "bilingual_sidebyside_outdir": str(view)},
+    )
+    english.build()
+    alone = make_app(
+        "html",
+        srcdir=tmp_path / "src",
+        builddir=tmp_path / "alone",
+        confoverrides={"language": "en", "extensions": extensions, "bilingual_sidebyside": True},
+    )
+    alone.build()
+    assert not english._warning.getvalue()  # (a second app in one process re-registers nodes: not checked)
+    names = sorted(p.name for p in alone.outdir.glob("*.html"))
+    assert names == sorted(p.name for p in view.glob("*.html")) and "one.html" in names
+    for name in names:
+        assert (view / name).read_bytes() == (alone.outdir / name).read_bytes(), name
+    assert (view / "searchindex.js").read_bytes() == (alone.outdir / "searchindex.js").read_bytes()
+    # the English pages carry no pairs, and the originals get the quotes of their own edition
+    assert not BeautifulSoup((english.outdir / "index.html").read_text(), "lxml").select(".bilingual-row")
+    original = BeautifulSoup((view / "one.html").read_text(), "lxml").select_one(
+        ".bilingual-row .bilingual-source"
+    )
+    assert original.get_text(strip=True) == "“따옴표”와 ‘작은따옴표’가 있는 문단."
+
+
+def test_a_failing_view_fails_the_translation_build(make_app, rootdir, tmp_path) -> None:
+    from bilingual.sidebyside_writer import SideBySideFailed
+
+    shutil.copytree(rootdir / "test-bilingual", tmp_path / "src")
+    app = make_app(
+        "html",
+        srcdir=tmp_path / "src",
+        confoverrides={
+            "language": "en",
+            "extensions": [*BILINGUAL_EXTENSIONS, "bilingual.sidebyside_writer"],
+            "bilingual_sidebyside_outdir": str(tmp_path / "view"),
+        },
+    )
+
+    def break_the_view(app, pagename, *args) -> None:
+        if app.config.bilingual_sidebyside and pagename == "two":
+            raise RuntimeError("the view cannot write page two")
+
+    app.connect("html-page-context", break_the_view)
+    with pytest.raises(SideBySideFailed, match="side-by-side view"):
+        app.build()
+    assert (app.outdir / "two.html").is_file(), "the English pages were written"
+    assert not (tmp_path / "view" / "two.html").exists()
+
+
 def build_variant(
     make_app, rootdir: Path, tmp_path: Path, variant: str, extensions: list[str]
 ) -> SphinxTestApp:

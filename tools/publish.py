@@ -22,6 +22,7 @@ import html
 import importlib
 import io
 import multiprocessing
+import multiprocessing.connection
 import os
 import re
 import runpy
@@ -30,18 +31,20 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.etree import ElementTree
-
-from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tools.pocheck import Project, check_catalogs  # noqa: E402
+if TYPE_CHECKING:
+    from tools.pocheck import Project
 
 LANGUAGES = ["ko", "en"]
 SIDE_BY_SIDE = "-".join(LANGUAGES)
@@ -49,6 +52,9 @@ SIDE_BY_SIDE = "-".join(LANGUAGES)
 EDITIONS = {lang: [f"language={lang}"] for lang in LANGUAGES} | {
     SIDE_BY_SIDE: [f"language={LANGUAGES[1]}", "bilingual_sidebyside=1"],
 }
+#: Editions written by another edition's build rather than by one of their own: the English
+#: HTML build also writes the side-by-side view from its doctrees (bilingual/sidebyside_writer.py).
+WRITTEN_BY = {("html", LANGUAGES[1]): SIDE_BY_SIDE}
 LANGUAGE_NAMES = {"ko": "한국어", "en": "English"}
 #: Where the language chooser sends a reader: the column itself, in their language.
 ENTRY_PAGE = "column.html"
@@ -111,6 +117,9 @@ def sphinx_argv(builder: str, edition: str, build_dir: Path, options: list[str])
     """The sphinx-build arguments of one edition, into its work directory."""
     outdir = build_dir / "work" / builder / edition
     overrides = [arg for setting in EDITIONS[edition] for arg in ("-D", setting)]
+    if (builder, edition) in WRITTEN_BY:
+        view = build_dir / "work" / builder / WRITTEN_BY[builder, edition]
+        overrides += ["-D", f"bilingual_sidebyside_outdir={view}"]
     return [
         "-b", builder, *SPHINXOPTS, "-q", *overrides, *options,
         "-c", str(ROOT), "-d", str(doctrees_dir(builder, edition, build_dir)),
@@ -143,11 +152,20 @@ def inputs_stamp(builder: str, edition: str, build_dir: Path) -> Path:
     return build_dir / "work" / builder / f".{edition}.inputs"
 
 
+def written(builder: str, edition: str) -> list[str]:
+    """The editions one edition's build writes: itself, and the view it also writes."""
+    return [edition, *([WRITTEN_BY[builder, edition]] if (builder, edition) in WRITTEN_BY else [])]
+
+
 def up_to_date(builder: str, edition: str, build_dir: Path, inputs: str) -> bool:
     """Whether the edition's output was built from exactly these inputs."""
     stamp = inputs_stamp(builder, edition, build_dir)
-    outdir = build_dir / "work" / builder / edition
-    return stamp.is_file() and outdir.is_dir() and any(outdir.iterdir()) and stamp.read_text() == inputs
+    outdirs = [build_dir / "work" / builder / name for name in written(builder, edition)]
+    return (
+        stamp.is_file()
+        and all(outdir.is_dir() and any(outdir.iterdir()) for outdir in outdirs)
+        and stamp.read_text() == inputs
+    )
 
 
 #: Modules a build imports lazily (the Markdown parser, the theme's styles): preloaded too.
@@ -198,6 +216,7 @@ def build_editions(
     if stale:
         preload_sphinx()
         fork = multiprocessing.get_context("fork")
+        start = time.perf_counter()
         with tempfile.TemporaryDirectory(prefix="publish-") as tmp:
             children = {}
             for edition in stale:
@@ -205,6 +224,12 @@ def build_editions(
                 args = (sphinx_argv(builder, edition, build_dir, options), log)
                 children[edition] = (fork.Process(target=run_sphinx, args=args), log)
                 children[edition][0].start()
+            pending = {child.sentinel: edition for edition, (child, _) in children.items()}
+            while pending:  # note when each edition ends (publish.py --timings)
+                for sentinel in multiprocessing.connection.wait(list(pending)):
+                    TIMINGS.append(
+                        (f"{builder} {pending.pop(sentinel)} (sphinx-build)", time.perf_counter() - start)
+                    )
             for edition, (child, log) in children.items():
                 child.join()
                 output = Path(log).read_text(errors="replace")
@@ -229,18 +254,23 @@ def build_editions(
         raise BuildError(
             f"sphinx-build -b {builder} failed for: {', '.join(failed)} (see the warnings above)"
         )
-    return {edition: build_dir / "work" / builder / edition for edition in editions}
+    return {
+        name: build_dir / "work" / builder / name
+        for edition in editions
+        for name in written(builder, edition)
+    }
 
 
 def page_title(page: Path) -> str:
     """The heading of a built page."""
-    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "lxml")
-    heading = soup.select_one("article h1")
-    if heading is None:
+    import lxml.html  # (lighter than bs4 with soupsieve, whose selectors compile on first use)
+
+    headings = lxml.html.fromstring(page.read_bytes()).xpath("//article//h1")
+    if not headings:
         raise BuildError(f"{page}: no <h1>")
-    for link in heading.select("a.headerlink"):
-        link.decompose()
-    return heading.get_text().strip()
+    for link in headings[0].xpath(".//a[contains(concat(' ', @class, ' '), ' headerlink ')]"):
+        link.drop_tree()
+    return headings[0].text_content().strip()
 
 
 def chooser_html(titles: dict[str, str]) -> str:
@@ -303,7 +333,16 @@ li span {{ display: block; }}
 
 
 def publish(staging: Path, target: Path) -> None:
-    """Replace *target* by *staging* with renames, so a reader never sees a half-built site."""
+    """Replace *target* by *staging* with renames, so a reader never sees a half-built site.
+
+    Nothing built from the catalogs is swapped in before the catalog gate has passed.
+    """
+    if Gate.active is not None:
+        try:
+            Gate.active.wait()
+        except GateFailed:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
     old = target.with_name(f".{target.name}.old")
     shutil.rmtree(old, ignore_errors=True)
     if target.exists():
@@ -385,7 +424,9 @@ def gate_inputs(project: Project) -> dict[Path, str]:
 
 
 def gate_catalogs(build_dir: Path) -> None:
-    """Refuse to build from catalogs that fail ``make check-po``; skip those that passed as they are."""
+    """Refuse to publish from catalogs that fail ``make check-po``; skip those that passed as they are."""
+    from tools.pocheck import Project, check_catalogs  # (imported in the gate's own process)
+
     project = Project(ROOT)
     stamp = build_dir / "work" / ".catalogs-passed"
     passed = set(stamp.read_text().split()) if stamp.is_file() else set()
@@ -398,6 +439,50 @@ def gate_catalogs(build_dir: Path) -> None:
     stamp.write_text("\n".join(sorted(digests.values())) + "\n")
 
 
+class GateFailed(Exception):
+    """The catalog gate found problems (already printed): nothing may be published."""
+
+
+class Gate:
+    """The catalog gate, run in a process of its own beside the builds.
+
+    The builds only write into ``build/work``; every swap into ``build/<format>`` waits for
+    the gate (``publish``), and none happens if it failed. So on two cores the gate costs
+    its share of the CPU, not a step of its own before the builds.
+    """
+
+    active: Gate | None = None
+
+    def __init__(self, build_dir: Path) -> None:
+        self.result: str | None = None  # "" once passed, else why not
+        self.receive, send = multiprocessing.Pipe(duplex=False)
+        self.process = multiprocessing.get_context("fork").Process(target=self.check, args=(build_dir, send))
+        self.process.start()
+        send.close()
+
+    @staticmethod
+    def check(build_dir: Path, send: multiprocessing.connection.Connection) -> None:
+        start = time.perf_counter()
+        try:
+            gate_catalogs(build_dir)
+            error = ""
+        except BuildError as failure:
+            error = str(failure)
+        send.send((error, time.perf_counter() - start))
+
+    def wait(self) -> None:
+        """Return once the gate has passed; raise GateFailed if it did not."""
+        if self.result is None:
+            try:
+                self.result, seconds = self.receive.recv()
+            except EOFError:  # it crashed (its traceback is above)
+                self.result, seconds = "the catalog gate stopped before it finished", 0.0
+            self.process.join()
+            TIMINGS.append(("catalog gate, beside the builds", seconds))
+        if self.result:
+            raise GateFailed(self.result)
+
+
 #: A cheap look for anything live in an article's markup; only a page that has some is parsed.
 MAYBE_LIVE = re.compile(rf"<(?:{'|'.join(LIVE_TAGS)})\b|\son\w+\s*=|script\s*:", re.IGNORECASE)
 
@@ -408,6 +493,8 @@ def live_markup(html_file: Path) -> set[str]:
     start, end = text.find("<article"), text.rfind("</article>")
     if start != -1 and end != -1 and not MAYBE_LIVE.search(text, start, end):
         return set()
+    from bs4 import BeautifulSoup  # only for the rare page the regular expression flags
+
     soup = BeautifulSoup(text, "lxml")
     article = soup.select_one("article") or soup.select_one("[role=main], div.body")
     found = set()
@@ -527,9 +614,12 @@ def publish_html(build_dir: Path) -> Path:
     """Build the site in both languages, linking the downloads already published, and swap it in."""
     downloads = published_downloads(build_dir)
     options = ["-D", f"edition_download_builders={','.join(downloads)}"] if downloads else []
-    outputs = build_editions("html", list(EDITIONS), build_dir, options)
-    check_translated_html(outputs)
-    publish(stage_html(outputs, build_dir, downloads), build_dir / "html")
+    with timed("html editions"):
+        outputs = build_editions("html", LANGUAGES, build_dir, options)
+    with timed("html live-markup check"):
+        check_translated_html(outputs)
+    with timed("html staging and swap"):
+        publish(stage_html(outputs, build_dir, downloads), build_dir / "html")
     return build_dir / "html" / "index.html"
 
 
@@ -604,22 +694,41 @@ PUBLISHERS = {
 BUILT_FROM_CATALOGS = {"html", "pdf", "epub"}
 
 
+#: (what, seconds) of the last run, for ``--timings``; editions count from their common start.
+TIMINGS: list[tuple[str, float]] = []
+
+
+@contextlib.contextmanager
+def timed(what: str) -> Iterator[None]:
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        TIMINGS.append((what, time.perf_counter() - start))
+
+
 def run(target: str, build_dir: Path) -> list[Path]:
     """Publish one target, or every target of `all` in order; return what was written."""
     targets = ALL_TARGETS if target == "all" else [target]
     written = []
     gated = [name for name in targets if name in BUILT_FROM_CATALOGS]
-    if gated:
-        try:
-            gate_catalogs(build_dir)
-        except BuildError as error:
-            left = ", ".join(f"build/{name}" for name in gated)
-            raise BuildError(f"{error}; nothing was built, {left} was left as it was") from error
-    for name in targets:
-        try:
-            written.append(PUBLISHERS[name](build_dir))
-        except BuildError as error:
-            raise BuildError(f"{name}: {error}; build/{name} was left as it was") from error
+    Gate.active = Gate(build_dir) if gated else None
+    try:
+        for name in targets:
+            try:
+                with timed(f"{name}, in all"):
+                    written.append(PUBLISHERS[name](build_dir))
+            except BuildError as error:
+                if Gate.active is not None:
+                    Gate.active.wait()  # a failed gate explains more than what it broke
+                raise BuildError(f"{name}: {error}; build/{name} was left as it was") from error
+        if Gate.active is not None:
+            Gate.active.wait()
+    except GateFailed as error:
+        left = ", ".join(f"build/{name}" for name in gated)
+        raise BuildError(f"{error}; nothing was published, {left} was left as it was") from error
+    finally:
+        Gate.active = None
     return written
 
 
@@ -627,6 +736,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("target", choices=[*PUBLISHERS, "all"])
     parser.add_argument("--build-dir", type=Path, default=ROOT / "build")
+    parser.add_argument("--timings", action="store_true", help="print how long each step took")
     args = parser.parse_args(argv)
     os.environ["SOURCE_DATE_EPOCH"] = source_date_epoch()
     os.environ.setdefault("FORCE_SOURCE_DATE", "1")  # TeX honours SOURCE_DATE_EPOCH only with this
@@ -635,6 +745,9 @@ def main(argv: list[str] | None = None) -> int:
     except BuildError as error:
         print(f"publish: {error}.", file=sys.stderr)
         return 1
+    finally:
+        for what, seconds in TIMINGS if args.timings else []:
+            print(f"publish: {seconds:7.2f} s  {what}", file=sys.stderr)
     for path in written:
         print(f"publish: {path}")
     return 0
