@@ -10,6 +10,8 @@ parser: most of the time of an English build went there (see README.md, "Perform
 - The Markdown parser is built once per MyST configuration and reused by the next
   top-level parse (the renderer resets its state at the start of every render); a
   parse started while another is running gets a parser of its own.
+- Sphinx's ``Locale`` parses every message twice (once per phase); the second phase
+  gets the first phase's result (``MessageReuse``).
 """
 
 from __future__ import annotations
@@ -18,14 +20,15 @@ import copy
 import functools
 from typing import TYPE_CHECKING
 
+from docutils import nodes
 from docutils.frontend import get_default_settings
 from docutils.parsers.rst import Parser as RSTParser
 from docutils.utils import new_document
 from myst_parser.mdit_to_docutils import base
 from myst_parser.parsers import sphinx_
+from sphinx.transforms import i18n
 
 if TYPE_CHECKING:
-    from docutils import nodes
     from docutils.frontend import Values
     from docutils.parsers import Parser
     from markdown_it import MarkdownIt
@@ -79,6 +82,59 @@ class ParserCache:
         return parse
 
 
+class MessageReuse:
+    """Parse each message of a page once, not once per phase of Sphinx's ``Locale``.
+
+    ``Locale.apply`` walks the page's messages twice: phase 1 parses every msgstr to
+    rename section targets and keeps the result only for titles and glossary terms;
+    phase 2 parses the same msgstr, with the same arguments, for every other message.
+    Phase 1's parses are kept, and phase 2 gets each back untouched (in order, per
+    message); one that phase 1 used is never handed out again.
+    """
+
+    def __init__(self) -> None:
+        self.publish = i18n._publish_msgstr
+        self.extract = i18n.extract_messages
+        self.apply = i18n.Locale.apply
+        self.phase = 0
+        self.reused = 0  # (for the tests)
+        self.kept: dict[tuple[str, str, int | None], list[nodes.Element]] = {}
+
+    def locale_apply(self) -> object:
+        reuse = self
+
+        def apply(transform: i18n.Locale, **kwargs: object) -> None:
+            reuse.phase, reuse.kept = 0, {}
+            try:
+                reuse.apply(transform, **kwargs)
+            finally:
+                reuse.phase, reuse.kept = 0, {}
+
+        apply.bilingual = True  # type: ignore[attr-defined]
+        return apply
+
+    def extract_messages(self, doctree: nodes.Element) -> object:
+        """Sphinx's ``extract_messages``; counts the phases of a ``Locale.apply``."""
+        self.phase += 1
+        return self.extract(doctree)
+
+    def publish_msgstr(
+        self, source: str, source_path: str, source_line: int, **kwargs: object
+    ) -> nodes.Element:
+        key = (source, source_path, source_line)
+        if self.phase == 2:
+            kept = self.kept.get(key, [])
+            while kept:
+                patch = kept.pop(0)
+                if all(child.parent is patch for child in patch.children):  # not used by phase 1
+                    self.reused += 1
+                    return patch
+        patch = self.publish(source, source_path, source_line, **kwargs)
+        if self.phase == 1:
+            self.kept.setdefault(key, []).append(patch)
+        return patch
+
+
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("myst_parser")
     base.make_document = make_document
@@ -86,4 +142,9 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         cache = ParserCache()
         sphinx_.create_md_parser = cache.create_md_parser
         sphinx_.MystParser.parse = cache.counting_parse()
+    if not getattr(i18n.Locale.apply, "bilingual", False):
+        reuse = MessageReuse()
+        i18n.Locale.apply = reuse.locale_apply()
+        i18n.extract_messages = reuse.extract_messages
+        i18n._publish_msgstr = reuse.publish_msgstr
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

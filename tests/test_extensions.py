@@ -196,10 +196,12 @@ def translated_pages(app: SphinxTestApp) -> dict[str, str]:
 def test_cached_parser_and_settings_give_the_same_translated_pages(make_app, rootdir, tmp_path) -> None:
     from myst_parser.mdit_to_docutils import base
     from myst_parser.parsers import sphinx_
+    from sphinx.transforms import i18n
 
     from bilingual import msgstr_speed
 
     originals = (base.make_document, sphinx_.create_md_parser, sphinx_.MystParser.parse)
+    sphinx_i18n = (i18n.Locale.apply, i18n.extract_messages, i18n._publish_msgstr)
     pages = {}
     for variant, extensions in [("myst", []), ("cached", ["bilingual.msgstr_speed"])]:
         app = build_variant(make_app, rootdir, tmp_path, variant, extensions)
@@ -210,8 +212,10 @@ def test_cached_parser_and_settings_give_the_same_translated_pages(make_app, roo
         assert first.settings is not second.settings
         cache = sphinx_.create_md_parser.__self__
         assert cache.depth == 0 and cache.parsers, "the parser was not reused"
+        assert i18n._publish_msgstr.__self__.reused > 0, "phase 2 of Locale parsed its messages again"
     finally:
         base.make_document, sphinx_.create_md_parser, sphinx_.MystParser.parse = originals
+        i18n.Locale.apply, i18n.extract_messages, i18n._publish_msgstr = sphinx_i18n
     assert pages["cached"] == pages["myst"]
     assert "We compare" in pages["cached"]["index.html"]
 
