@@ -70,23 +70,30 @@ class Run:
 
     wall: float
     cpu: float
-    tree_peak_mb: float
+    tree_peak_mb: float  # summed PSS
     largest_process_mb: float
+    tree_rss_peak_mb: float = 0.0  # summed RSS (shared pages counted once per process)
 
 
 class CommandFailed(Exception):
     """A measured command exited non-zero; the message holds the end of its output."""
 
 
-def tree_rss(process: psutil.Process) -> int:
-    """The resident set of a process and all its descendants, in bytes."""
-    total = 0
+def tree_memory(process: psutil.Process) -> tuple[int, int]:
+    """(PSS, RSS) of a process and all its descendants, in bytes.
+
+    The build forks: its processes share the pages of Sphinx imported once. The sum of the
+    RSS counts a shared page once per process; the sum of the PSS (each page divided by
+    the number of processes sharing it) is the memory the tree really occupies.
+    """
+    pss = rss = 0
     for proc in [process, *process.children(recursive=True)]:
         try:
-            total += proc.memory_info().rss
-        except psutil.NoSuchProcess:
+            info = proc.memory_full_info()
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
             continue
-    return total
+        pss, rss = pss + info.pss, rss + info.rss
+    return pss, rss
 
 
 def measure(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
@@ -98,13 +105,14 @@ def measure(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run
             cwd=cwd,
             env={**os.environ, "SPHINXOPTS": SPHINXOPTS, **(env or {})},
         )
-        peak = 0
+        peak = peak_rss = 0
         watched = psutil.Process(proc.pid)
         while proc.poll() is None:
             try:
-                peak = max(peak, tree_rss(watched))
+                pss, rss = tree_memory(watched)
             except psutil.NoSuchProcess:
                 break
+            peak, peak_rss = max(peak, pss), max(peak_rss, rss)
             time.sleep(0.05)
         proc.wait()
         data = json.loads(report.read_text())
@@ -116,6 +124,7 @@ def measure(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run
         cpu=data["cpu"],
         tree_peak_mb=max(peak, data["maxrss_kb"] * 1024) / 2**20,
         largest_process_mb=data["maxrss_kb"] / 1024,
+        tree_rss_peak_mb=max(peak_rss, data["maxrss_kb"] * 1024) / 2**20,
     )
 
 
@@ -153,6 +162,7 @@ class Result:
             "per_page_ms": median / self.pages * 1000 if median and self.pages else None,
             "tree_peak_mb": self.stat("tree_peak_mb", max),
             "largest_process_mb": self.stat("largest_process_mb", max),
+            "tree_rss_peak_mb": self.stat("tree_rss_peak_mb", max),
         }
 
 
@@ -574,7 +584,7 @@ def targets(real: dict[str, Result], scales: dict[int, dict[str, Result]]) -> li
             ratio_target(f"cold make html / plain build, {largest} pages", at["cold"], at["baseline"], 1.3),
             ratio_target(f"translator's loop / cold, {largest} pages", at["translator"], at["cold"], 0.1),
             target(
-                f"peak memory of make html, {largest} pages",
+                f"peak memory (summed PSS) of make html, {largest} pages",
                 at["cold"].stat("tree_peak_mb", max),
                 1024,
                 "MB",
@@ -602,7 +612,7 @@ def fmt(value: float | None, unit: str = "s") -> str:
 
 def table(results: list[Result], found: list[dict[str, object]]) -> str:
     """The figures as a plain-text table, then the targets."""
-    header = ("scenario", "pages", "median", "min–max", "cpu", "per page", "peak tree", "status")
+    header = ("scenario", "pages", "median", "min–max", "cpu", "per page", "peak (PSS)", "status")
     rows = [header]
     for result in results:
         s = result.summary()
