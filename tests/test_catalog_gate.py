@@ -173,6 +173,18 @@ BREAKAGES = [
         edit("각 쪽 맨 위의", lambda s: s + " See [the column][col]."),
         "reference-style link",
     ),
+    Breakage(
+        "title that MyST reads as a list",
+        COLUMN,
+        edit("중국, 혁신성과", lambda s: f"1. {s}"),
+        "MyST reads this translation as a numbered list",
+    ),
+    Breakage(
+        "paragraph that MyST reads as a heading",
+        COLUMN,
+        edit(P2, lambda s: f"# {s}"),
+        "as a heading, not as one paragraph",
+    ),
     Breakage("misspelling", COLUMN, edit("작성자", lambda s: "Auhtor"), "unknown English word: Auhtor"),
     Breakage(
         "wrong Language header",

@@ -670,7 +670,7 @@ def chart(scales: dict[int, dict[str, Result]], path: Path) -> None:
         points = [(n, ms) for n, ms in points if ms is not None]
         if points:
             figure.add(label, points)
-    svg = path.with_suffix(".svg")
+    svg = path.with_suffix(".svg").resolve()
     svg.write_bytes(figure.render())
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright)
@@ -778,11 +778,11 @@ def main(argv: list[str] | None = None) -> int:
         "search_without_and_with_korean": search,
     }
     (args.out / "bench.json").write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
-    if scales:
-        chart(scales, args.out / "time-per-page.png")
     print(table(results, found))
     for n, s in speedups.items():
         print(f"parallel speed-up of the plain build, -j 1 / -j 2, {n} pages: {fmt(s, '×')}")
+    if scales:
+        chart(scales, args.out / "time-per-page.png")
     print(f"bench: {args.out / 'bench.json'}")
     stale = [r for r in results if r.status in ("stale", "failed")]
     for result in stale:

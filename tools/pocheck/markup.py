@@ -20,6 +20,32 @@ STRAYS = (
 )
 
 
+#: How a translator would name the blocks markdown-it finds at the top of a message.
+BLOCK_NAMES = {
+    "ordered_list": "a numbered list",
+    "bullet_list": "a bulleted list",
+    "heading": "a heading",
+    "blockquote": "a quotation",
+    "hr": "a horizontal rule",
+    "fence": "a code block",
+    "code_block": "a code block",
+    "table": "a table",
+    "html_block": "an HTML block",
+}
+
+
+def dropped(entry: Entry, source: list[str], target: list[str]) -> bool:
+    """Whether Sphinx would drop the translation: every message but a literal block's is
+    parsed on its own and used only if it is one paragraph (``sphinx.transforms.i18n``).
+
+    A section title whose Korean starts with "1. " is such a message: its msgid parses as a
+    list too, so a msgid is excused only when it spans lines (a literal block's code).
+    """
+    if entry.msgstr == entry.msgid or target == ["paragraph"]:
+        return False
+    return source == ["paragraph"] or "\n" not in entry.msgid
+
+
 def listed(counter: Counter[str]) -> str:
     return ", ".join(f"“{key}”" + (f"×{n}" if n > 1 else "") for key, n in sorted(counter.items()))
 
@@ -28,6 +54,15 @@ def check(project: Project, entry: Entry) -> list[Problem]:
     """Same inline code, roles and role targets, links, footnotes and emphasis as the msgid."""
     source, target = analyse(entry.msgid), analyse(entry.msgstr)
     problems = []
+    if dropped(entry, source.blocks, target.blocks):
+        problems.append(
+            entry.problem(
+                f"MyST reads this translation as {' + '.join(BLOCK_NAMES.get(b, b) for b in target.blocks)}, "
+                "not as one paragraph: Sphinx would drop it and show the Korean",
+                "escape what starts it: 1\\. for a number and full stop; "
+                "\\- \\+ \\* \\# \\> at the start of a line",
+            )
+        )
     reference = REFERENCE_LINK.search(target.plain)
     if reference and not REFERENCE_LINK.search(source.plain):
         problems.append(

@@ -34,6 +34,7 @@ class Markup:
     strong: int = 0
     emphasis: int = 0
     html: list[str] = field(default_factory=list)
+    blocks: list[str] = field(default_factory=list)  # top-level blocks: paragraph, ordered_list…
     text: list[str] = field(default_factory=list)  # plain text tokens, as rendered
     visible: list[str] = field(default_factory=list)  # text + role and link texts, no targets
 
@@ -72,7 +73,11 @@ def walk(tokens: list[Token]) -> list[Token]:
 def analyse(message: str) -> Markup:
     """Parse *message* as MyST and list its markup."""
     markup = Markup()
-    for token in walk(parser().parse(message)):
+    tokens = parser().parse(message)
+    markup.blocks = [
+        token.type.removesuffix("_open") for token in tokens if token.level == 0 and token.nesting >= 0
+    ]
+    for token in walk(tokens):
         kind = token.type
         if kind == "text":
             markup.text.append(token.content)
