@@ -60,6 +60,7 @@ extensions = [
     "bilingual.msgstr_speed",
     "bilingual.stem_cache",
     "bilingual.translated_nodes",
+    "bilingual.template_cache",
 ]
 
 # -- MyST --------------------------------------------------------------------

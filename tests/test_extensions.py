@@ -241,3 +241,14 @@ def test_translated_doctrees_do_not_carry_the_build_environment(make_app, rootdi
     assert b"BuildEnvironment" not in pickled["adopted"]
     assert len(pickled["adopted"]) < len(pickled["sphinx"])
     assert pages["adopted"] == pages["sphinx"]
+
+
+def test_compiled_templates_are_kept_between_builds_and_change_nothing(make_app, rootdir, tmp_path) -> None:
+    pages = {}
+    for variant, extensions in [("sphinx", []), ("kept", ["bilingual.template_cache"])]:
+        app = build_variant(make_app, rootdir, tmp_path, variant, extensions)
+        pages[variant] = translated_pages(app)
+    assert pages["kept"] == pages["sphinx"]
+    compiled = sorted((app.doctreedir / "jinja").glob("__jinja2_*.cache"))
+    assert compiled, "no compiled template was kept"
+    assert app.builder.templates.environment.bytecode_cache is not None
