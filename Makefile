@@ -87,7 +87,7 @@ distclean: clean ## Remove build output, the virtual environment and node_module
 # -- Translator's workflow (catalogs) -------------------------------------------
 LANGUAGE ?= en
 PO       := $(BIN)/python tools/po.py
-.PHONY: update-po stats stats-json check-po format-po live podiff
+.PHONY: update-po stats stats-json check-po format-po live watch podiff
 
 update-po: gettext podiff ## Refresh locale/en catalogs from the templates (changed: fuzzy with #|, removed: #~)
 	$(PO) update --pot-dir $(BUILDDIR)/gettext --language $(LANGUAGE)
@@ -103,6 +103,10 @@ check-po: $(STAMP) system-html ## The catalog gate: syntax, completeness, markup
 
 format-po: $(STAMP) ## Rewrite every catalog in the project's one form (Babel, width 79)
 	$(PO) format
+
+PORT ?= 8000
+watch: $(STAMP) system-html ## Republish build/html on every saved .md, .po or setting, and serve it (make watch PORT=8000)
+	$(BIN)/python tools/watch.py --build-dir $(BUILDDIR) --port $(PORT)
 
 live: $(STAMP) ## Live preview rebuilt on every saved .md or .po (make live LANGUAGE=en)
 	$(BIN)/sphinx-autobuild -D language=$(LANGUAGE) -c . --watch locale --watch bilingual \

@@ -93,7 +93,8 @@ def test_quick_bench_writes_every_scenario_and_the_chart(tmp_path) -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     report = json.loads((out / "bench.json").read_text(encoding="utf-8"))
-    scenarios = ("baseline", "cold", "nochange", "translator", "author", "check_po", "pdf_cold", "pdf_warm")
+    scenarios = ("baseline", "cold", "nochange", "translator", "watch", "author")
+    scenarios += ("check_po", "pdf_cold", "pdf_warm")
     for key in (*scenarios, "search", "check_po_synthetic"):
         scenario = report["project"][key]
         assert scenario["status"] == "ok", scenario

@@ -22,6 +22,7 @@ import os
 import platform
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -400,6 +401,67 @@ def translator_loop(project: Project, runs: int, catalog: str = "column", page: 
     return repeat(Result("translator's loop (one msgstr)", pages=project.pages), runs, once)
 
 
+def watch_loop(project: Project, runs: int) -> Result:
+    """``make watch``: change one msgstr and time until the published pages show it.
+
+    The watcher (``tools/watch.py``) runs for the whole scenario, as a translator would
+    keep it; a run is the time from the save to both pages showing the edit, so the
+    watcher's polling is part of it. Its CPU is the watcher's and its children's.
+    """
+    po = project.path / "locale" / "en" / "LC_MESSAGES" / "column.po"
+    pages = [project.build / "html" / "en" / "column.html", project.build / "html" / "ko-en" / "column.html"]
+    result = Result("translator's loop, make watch", pages=project.pages)
+    log = project.path / "watch.log"
+    command = [sys.executable, str(project.path / "tools" / "watch.py"), "--build-dir", str(project.build)]
+    with log.open("w") as out:
+        watcher = subprocess.Popen(
+            [*command, "--port", "0", "--interval", "0.1"],
+            cwd=project.path,
+            env={**os.environ, "SPHINXOPTS": SPHINXOPTS},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    process = psutil.Process(watcher.pid)
+
+    def cpu() -> float:
+        times = process.cpu_times()
+        return times.user + times.system + times.children_user + times.children_system
+
+    def wait(condition: Callable[[], bool], what: str) -> None:
+        deadline = time.monotonic() + 300
+        while not condition():
+            if watcher.poll() is not None or time.monotonic() > deadline:
+                raise CommandFailed(f"make watch: {what} did not happen:\n{log.read_text()[-2000:]}")
+            time.sleep(0.01)
+
+    def once(index: int) -> Run:
+        current = pages[0].read_text(encoding="utf-8")
+        marker = next(marker_word(index + k) for k in range(10) if marker_word(index + k) not in current)
+        before, start = cpu(), time.perf_counter()
+        edit_msgstr(po, TRANSLATED_PARAGRAPH, marker)
+        peak = [0, 0]  # PSS, RSS of the watcher's tree, sampled while it rebuilds
+
+        def published() -> bool:
+            pss, rss = tree_memory(process)
+            peak[:] = max(peak[0], pss), max(peak[1], rss)
+            return all(marker in page.read_text(encoding="utf-8") for page in pages)
+
+        wait(published, "the edit's publication")
+        wall = time.perf_counter() - start
+        largest = process.memory_info().rss
+        return Run(wall, cpu() - before, peak[0] / 2**20, largest / 2**20, peak[1] / 2**20)
+
+    try:
+        wait(lambda: "watch: published" in log.read_text(), "the first publication")
+        return repeat(result, runs, once)
+    except CommandFailed as error:
+        result.status, result.note = "failed", str(error)
+        return result
+    finally:
+        watcher.send_signal(signal.SIGINT)
+        watcher.wait(timeout=60)
+
+
 def author_loop(project: Project, runs: int) -> Result:
     """Change one Korean paragraph, rebuild, and check every edition shows it."""
     source = project.path / "source" / "column.md"
@@ -576,6 +638,7 @@ def targets(real: dict[str, Result], scales: dict[int, dict[str, Result]]) -> li
     found = [
         ratio_target("cold make html / plain build, real project", real["cold"], real["baseline"], 1.3),
         ratio_target("translator's loop / cold, real project", real["translator"], real["cold"], 0.5),
+        ratio_target("translator's loop, make watch / cold, real project", real["watch"], real["cold"], 0.5),
     ]
     if scales:
         largest = max(scales)
@@ -750,6 +813,7 @@ def main(argv: list[str] | None = None) -> int:
             "cold": cold_html(project, args.runs),
             "nochange": no_change(project, args.runs),
             "translator": translator_loop(project, args.runs),
+            "watch": watch_loop(project, args.runs),
             "author": author_loop(project, args.runs),
             "check_po": make_target(project, args.runs, "check-po", "make check-po", cold=False),
             "pdf_cold": make_target(project, args.runs, "pdf", "make pdf, cold", cold=True),

@@ -48,10 +48,10 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def serve(directory: Path) -> Iterator[str]:
-    """Serve *directory* on a free port of 127.0.0.1 and yield its base URL (ending in /)."""
+def serve(directory: Path, port: int = 0) -> Iterator[str]:
+    """Serve *directory* on 127.0.0.1 (*port*, or a free one) and yield its base URL (ending in /)."""
     handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

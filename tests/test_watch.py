@@ -1,0 +1,61 @@
+"""make watch: a saved translation is published without a new start-up; a broken one is not."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from tests.conftest import copy_project
+from tests.test_catalog_gate import set_translation
+from tests.test_publishing import snapshot
+
+AUTHOR = "작성자"
+
+
+def wait_for(condition: Callable[[], bool], what: str, log: Path, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            said = log.read_text()
+            raise AssertionError(f"{what} did not happen in {timeout} s; the watcher said:\n{said}")
+        time.sleep(0.05)
+
+
+def shows(page: Path, text: str) -> bool:
+    return page.is_file() and text in page.read_text(encoding="utf-8")
+
+
+def test_watch_publishes_each_save_and_keeps_the_last_good_site(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    build, log = tmp_path / "build", tmp_path / "watch.log"
+    catalog = project / "locale" / "en" / "LC_MESSAGES" / "column.po"
+    english, view = build / "html" / "en" / "column.html", build / "html" / "ko-en" / "column.html"
+    with log.open("w") as out:
+        command = [sys.executable, str(project / "tools" / "watch.py"), "--build-dir", str(build)]
+        watcher = subprocess.Popen(
+            [*command, "--port", "0", "--interval", "0.1"],
+            cwd=project,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_for(lambda: "watch: published" in log.read_text(), "the first publication", log)
+        assert shows(english, ">Author<") and not shows(english, "Byline writer")
+
+        set_translation(catalog, AUTHOR, lambda _: "Byline writer")
+        both = lambda: shows(english, "Byline writer") and shows(view, "Byline writer")  # noqa: E731
+        wait_for(both, "republishing", log)
+
+        good = snapshot(build / "html")
+        set_translation(catalog, AUTHOR, lambda _: "Byline wrtier")
+        wait_for(lambda: "catalog gate found" in log.read_text(), "the gate's refusal", log)
+        assert "column.po" in log.read_text() and "unknown English word: wrtier" in log.read_text()
+        assert snapshot(build / "html") == good, "a refused catalog changed the published site"
+        assert watcher.poll() is None, "the watcher stopped after a refused catalog"
+    finally:
+        watcher.send_signal(signal.SIGINT)
+        assert watcher.wait(timeout=30) == 0
