@@ -76,7 +76,7 @@ myst_heading_anchors = 0
 html_theme = "furo"
 templates_path = ["bilingual/templates"]
 html_static_path = ["bilingual/static"]
-html_css_files = ["korean.css", "sidebyside.css"]
+html_css_files = ["korean.css", "edition.css", "sidebyside.css"]
 html_favicon = "bilingual/static/favicon.svg"  # without one, every page logs a 404 for /favicon.ico
 html_js_files = [("switcher.js", {"defer": "defer"})]
 html_last_updated_fmt = None
@@ -136,6 +136,7 @@ epub_css_files = ["epub-korean.css"]
 epub_exclude_files = [
     ".buildinfo.bak",
     "_static/korean.css",
+    "_static/edition.css",
     "_static/sidebyside.css",
     "_static/downloads.css",
     "_static/switcher.js",
