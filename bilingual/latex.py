@@ -135,6 +135,9 @@ def set_document_data(app: Sphinx, builder: Builder) -> None:
     config.latex_documents = [(config.root_doc, f"{pdf_stem(config)}.tex", title, author, "manual", True)]
     context: dict[str, Any] = builder.context  # type: ignore[attr-defined]
     context["maketitle"] = title_page(title, byline_fields(app))
+    # One column of one date: the running header is the title, not "…, Release 1.0"
+    # (``release`` is for the EPUB's metadata). Both empty, Sphinx drops the comma too.
+    context["release"] = context["releasename"] = ""
     context["preamble"] += (
         rf"\hypersetup{{pdftitle={{{pdf_string(title)}}}, pdfauthor={{{pdf_string(author)}}},"
         rf" pdflang={{{config.edition_languages[0] if sidebyside.enabled(config) else config.language}}}}}"

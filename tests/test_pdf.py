@@ -154,6 +154,20 @@ def test_every_font_is_embedded(pdfs: Pdfs, edition: str) -> None:
 
 
 @pytest.mark.parametrize("edition", EDITIONS)
+def test_running_header_is_the_title_without_a_release(pdfs: Pdfs, edition: str) -> None:
+    band = ["-x", "0", "-y", "0", "-W", str(PAGE_WIDTH), "-H", str(BODY["y"])]  # above the body
+    header = subprocess.run(
+        ["pdftotext", "-r", "72", "-f", "4", "-l", "4", *band, str(pdfs.pdf(edition)), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    title = PdfReader(pdfs.pdf(edition)).metadata.title
+    assert squash(title)[:12] in squash(header), header
+    assert "Release" not in header and "1.0" not in header, header
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
 def test_pdf_metadata_names_title_author_and_language(pdfs: Pdfs, edition: str) -> None:
     reader = PdfReader(pdfs.pdf(edition))
     catalog = {entry.msgid: entry.msgstr for entry in column_messages()}
