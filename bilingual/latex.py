@@ -67,9 +67,8 @@ def field_lines(body: nodes.Element) -> list[str]:
     return paired or [body.astext()]
 
 
-def byline_fields(app: Sphinx) -> list[tuple[str, list[str]]]:
-    """The (translated) byline of the title document: its labelled field list."""
-    doctree = app.env.get_doctree(app.config.pdf_title_doc)
+def byline_fields(app: Sphinx, doctree: nodes.document) -> list[tuple[str, list[str]]]:
+    """The (translated) byline of the title document *doctree*: its labelled field list."""
     if sidebyside.enabled(app.config):
         sidebyside.pair(doctree, app.config)
     for field_list in doctree.findall(nodes.field_list):
@@ -111,11 +110,11 @@ def title_page(title: str, fields: list[tuple[str, list[str]]]) -> str:
 """
 
 
-def document_title(app: Sphinx) -> str:
+def document_title(app: Sphinx, doctree: nodes.document) -> str:
     """The title of the title document; side by side, its original and its translation."""
     title = app.env.titles[app.config.pdf_title_doc].astext()
     if sidebyside.enabled(app.config):
-        heading = next(app.env.get_doctree(app.config.pdf_title_doc).findall(nodes.title), None)
+        heading = next(doctree.findall(nodes.title), None)
         original = sidebyside.original_text(heading) if heading is not None else None
         if original is not None:
             title = f"{original}{sidebyside.SEPARATOR}{title}"
@@ -127,14 +126,15 @@ def set_document_data(app: Sphinx, builder: Builder) -> None:
     if builder.format != "latex":
         return
     config = app.config
-    title = document_title(app)
+    doctree = app.env.get_doctree(config.pdf_title_doc)  # read once: the title, then the byline
+    title = document_title(app, doctree)
     author = config.author  # translated by bilingual.edition_meta
     original = config.edition_source_settings.get("author", author)
     if sidebyside.enabled(config) and author != original:
         author = f"{original} / {author}"
     config.latex_documents = [(config.root_doc, f"{pdf_stem(config)}.tex", title, author, "manual", True)]
     context: dict[str, Any] = builder.context  # type: ignore[attr-defined]
-    context["maketitle"] = title_page(title, byline_fields(app))
+    context["maketitle"] = title_page(title, byline_fields(app, doctree))
     # One column of one date: the running header is the title, not "…, Release 1.0"
     # (``release`` is for the EPUB's metadata). Both empty, Sphinx drops the comma too.
     context["release"] = context["releasename"] = ""

@@ -774,31 +774,17 @@ def parse_sizes(text: str) -> list[int]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_RUNS", "5")))
-    parser.add_argument(
-        "--scale",
-        type=parse_sizes,
-        default=parse_sizes(os.environ.get("BENCH_SCALE", "50,200,500")),
-        help="corpus sizes in pages, comma-separated (BENCH_SCALE); empty for none",
-    )
-    parser.add_argument(
-        "--scale-runs",
-        type=int,
-        default=int(os.environ.get("BENCH_SCALE_RUNS", "0")) or None,
-        help="runs per scale scenario (BENCH_SCALE_RUNS; default: --runs)",
-    )
-    parser.add_argument(
-        "--gate-entries",
-        type=int,
-        default=int(os.environ.get("BENCH_GATE_ENTRIES", "10000")),
-        help="entries of the synthetic catalog the catalog gate is timed on (BENCH_GATE_ENTRIES)",
-    )
-    parser.add_argument(
-        "--search-runs",
-        type=int,
-        default=int(os.environ.get("BENCH_SEARCH_RUNS", "3")),
-        help="builds per search method for the recall figures (BENCH_SEARCH_RUNS; 0: skip)",
-    )
+    # Each option's default comes from its environment variable (what `make bench` passes on).
+    options = [
+        ("--runs", "BENCH_RUNS", "5", int, "runs per scenario on the real project"),
+        ("--scale", "BENCH_SCALE", "50,200,500", parse_sizes, "corpus sizes in pages; empty: none"),
+        ("--scale-runs", "BENCH_SCALE_RUNS", "0", int, "runs per scale scenario (0: --runs)"),
+        ("--gate-entries", "BENCH_GATE_ENTRIES", "10000", int, "entries of the gate's synthetic catalog"),
+        ("--search-runs", "BENCH_SEARCH_RUNS", "3", int, "builds per search method (0: skip)"),
+    ]
+    for flag, variable, default, kind, what in options:
+        default_value = kind(os.environ.get(variable, default))
+        parser.add_argument(flag, type=kind, default=default_value, help=f"{what} ({variable})")
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "bench")
     parser.add_argument("--keep", action="store_true", help="keep the project copies")
     args = parser.parse_args(argv)

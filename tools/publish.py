@@ -2,20 +2,21 @@
 
     python tools/publish.py html|pdf|epub|all|dist
 
-The catalog gate runs first. Then each edition (the Korean, the English, and for the
-site the side-by-side ko-en view) builds incrementally in
-build/work/<builder>/<edition>. Only when every edition succeeded is the result
-copied into a staging directory, completed (language chooser, sitemap, downloads),
-and renamed over build/html (build/epub, …); a failure leaves the last good output
-untouched and says what failed. Builds are reproducible: every subprocess gets
-SOURCE_DATE_EPOCH (the last commit's time unless set), and `dist` packs the site
-into a tar.gz whose bytes depend only on the files.
+Each edition (the Korean, the English, and for the PDF the side-by-side ko-en one)
+builds incrementally in build/work/<builder>/<edition>; for the site, the English build
+also writes the side-by-side view. The catalog gate runs beside the builds. Only when the
+gate and every edition succeeded is the result copied into a staging directory, completed
+(language chooser, sitemap, downloads), and renamed over build/html (build/epub, …); a
+failure leaves the last good output untouched and says what failed. Builds are
+reproducible: every subprocess gets SOURCE_DATE_EPOCH (the last commit's time unless
+set), and `dist` packs the site into a tar.gz whose bytes depend only on the files.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import gzip
 import hashlib
 import html
@@ -37,7 +38,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree
 
 #: When the interpreter started, near enough: its CPU time so far is start-up and imports.
@@ -57,7 +58,6 @@ EDITIONS = {lang: [f"language={lang}"] for lang in LANGUAGES} | {
 #: Editions written by another edition's build rather than by one of their own: the English
 #: HTML build also writes the side-by-side view from its doctrees (bilingual/sidebyside_writer.py).
 WRITTEN_BY = {("html", LANGUAGES[1]): SIDE_BY_SIDE}
-LANGUAGE_NAMES = {"ko": "한국어", "en": "English"}
 #: Where the language chooser sends a reader: the column itself, in their language.
 ENTRY_PAGE = "column.html"
 SPHINXOPTS = os.environ.get("SPHINXOPTS", "-nW --keep-going").split()
@@ -89,9 +89,21 @@ def source_date_epoch() -> str:
     )
 
 
+@functools.cache
+def conf() -> dict[str, Any]:
+    """The settings of the project's conf.py, read once per run."""
+    return runpy.run_path(str(ROOT / "conf.py"))
+
+
 def conf_value(name: str) -> str:
     """A setting of the project's conf.py (the site's base URL, the edition's file name)."""
-    return runpy.run_path(str(ROOT / "conf.py"))[name]
+    return conf()[name]
+
+
+def set_build_environment() -> None:
+    """SOURCE_DATE_EPOCH for every build (the last commit's time unless set)."""
+    os.environ["SOURCE_DATE_EPOCH"] = source_date_epoch()
+    os.environ.setdefault("FORCE_SOURCE_DATE", "1")  # TeX honours SOURCE_DATE_EPOCH only with this
 
 
 # -- Building the editions ----------------------------------------------------
@@ -184,8 +196,12 @@ def preload_sphinx() -> None:
     """Import Sphinx, its builders, the theme and the project's extensions once, before forking."""
     from sphinx.application import builtin_extensions
 
-    conf = runpy.run_path(str(ROOT / "conf.py"))
-    for name in [*builtin_extensions, *conf.get("extensions", []), conf.get("html_theme", "alabaster")]:
+    settings = conf()
+    for name in [
+        *builtin_extensions,
+        *settings.get("extensions", []),
+        settings.get("html_theme", "alabaster"),
+    ]:
         importlib.import_module(name)
     for name in LAZY_MODULES:
         with contextlib.suppress(ImportError):  # only an optimisation
@@ -278,6 +294,8 @@ def page_title(page: Path) -> str:
 
 def chooser_html(titles: dict[str, str]) -> str:
     """The site's front door: follows the browser's language, and works without JavaScript."""
+    from bilingual.switcher import LANGUAGE_NAMES  # the switcher's names, in each language
+
     source = LANGUAGES[0]
     alternates = "\n".join(
         f'<link rel="alternate" hreflang="{lang}" href="{lang}/index.html">' for lang in LANGUAGES
@@ -693,7 +711,7 @@ PUBLISHERS = {
     "epub": publish_epub,
     "dist": publish_dist,
 }
-#: Targets that publish text from the catalogs, and so run the catalog gate first.
+#: Targets that publish text from the catalogs, and so wait for the catalog gate.
 BUILT_FROM_CATALOGS = {"html", "pdf", "epub"}
 
 
@@ -742,8 +760,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timings", action="store_true", help="print how long each step took")
     args = parser.parse_args(argv)
     TIMINGS.append(("start-up of publish.py (Python, its imports)", time.perf_counter() - STARTED))
-    os.environ["SOURCE_DATE_EPOCH"] = source_date_epoch()
-    os.environ.setdefault("FORCE_SOURCE_DATE", "1")  # TeX honours SOURCE_DATE_EPOCH only with this
+    set_build_environment()
     try:
         written = run(args.target, args.build_dir.resolve())
     except BuildError as error:

@@ -79,8 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8000, help="serve build/html on this port (0: do not)")
     args = parser.parse_args(argv)
     build_dir = args.build_dir.resolve()
-    os.environ["SOURCE_DATE_EPOCH"] = publish.source_date_epoch()
-    os.environ.setdefault("FORCE_SOURCE_DATE", "1")
+    publish.set_build_environment()
     publish.preload_sphinx()  # once: every build is forked from this process
     from tools.pocheck import content_checks
 
