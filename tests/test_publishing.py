@@ -366,3 +366,24 @@ def test_failed_sphinx_build_leaves_last_good_site_untouched_and_says_what_faile
     assert "html: sphinx-build -b html failed for: ko" in result.stderr
     assert "build/html was left as it was" in result.stderr
     assert snapshot(build_dir / "html") == before
+
+
+def test_two_publishers_in_one_build_directory_take_turns(tmp_path: Path) -> None:
+    """A second `make html` while one runs (or while `make watch` rebuilds) waits, then publishes."""
+    build_dir = tmp_path / "build"
+    command = [sys.executable, str(ROOT / "tools" / "publish.py"), "html", "--build-dir", str(build_dir)]
+    first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    lock = build_dir / ".publish.lock"
+    deadline = time.monotonic() + 60
+    while not (lock.is_file() and lock.read_text().startswith("process")):
+        assert first.poll() is None and time.monotonic() < deadline, "the first publisher never took the lock"
+        time.sleep(0.01)
+    second = subprocess.run(command, capture_output=True, text=True, check=False)
+    first_out, first_err = first.communicate(timeout=120)
+
+    assert first.returncode == 0, first_err
+    assert second.returncode == 0, second.stderr
+    assert f"waiting for process {first.pid}, which is publishing into {build_dir}" in second.stderr
+    for lang in [*LANGUAGES, "ko-en"]:
+        assert (build_dir / "html" / lang / "column.html").is_file()
+    assert not list(build_dir.glob(".html.*")), "a staging or old site was left behind"
