@@ -379,7 +379,7 @@ def test_two_publishers_in_one_build_directory_take_turns(tmp_path: Path) -> Non
         assert first.poll() is None and time.monotonic() < deadline, "the first publisher never took the lock"
         time.sleep(0.01)
     second = subprocess.run(command, capture_output=True, text=True, check=False)
-    first_out, first_err = first.communicate(timeout=120)
+    _, first_err = first.communicate(timeout=120)
 
     assert first.returncode == 0, first_err
     assert second.returncode == 0, second.stderr

@@ -25,6 +25,13 @@ def wait_for(condition: Callable[[], bool], what: str, log: Path, timeout: float
         time.sleep(0.05)
 
 
+def start_watcher(project: Path, build: Path, log: Path) -> subprocess.Popen[bytes]:
+    """`make watch PORT=0` on *project*, saying what it does into *log*."""
+    command = [sys.executable, str(project / "tools" / "watch.py"), "--build-dir", str(build), "--port", "0"]
+    with log.open("w") as out:
+        return subprocess.Popen(command, cwd=project, stdout=out, stderr=subprocess.STDOUT)
+
+
 def shows(page: Path, text: str) -> bool:
     return page.is_file() and text in page.read_text(encoding="utf-8")
 
@@ -34,17 +41,12 @@ def test_watch_publishes_each_save_and_keeps_the_last_good_site(tmp_path: Path) 
     build, log = tmp_path / "build", tmp_path / "watch.log"
     catalog = project / "locale" / "en" / "LC_MESSAGES" / "column.po"
     english, view = build / "html" / "en" / "column.html", build / "html" / "ko-en" / "column.html"
-    with log.open("w") as out:
-        command = [sys.executable, str(project / "tools" / "watch.py"), "--build-dir", str(build)]
-        watcher = subprocess.Popen(
-            [*command, "--port", "0", "--interval", "0.1"],
-            cwd=project,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+    watcher = start_watcher(project, build, log)
     try:
         wait_for(lambda: "watch: published" in log.read_text(), "the first publication", log)
         assert shows(english, ">Author<") and not shows(english, "Byline writer")
+        time.sleep(1)  # what the build itself wrote (the .mo files in locale/) is no change
+        assert "watch: changed" not in log.read_text(), log.read_text()
 
         set_translation(catalog, AUTHOR, lambda _: "Byline writer")
         both = lambda: shows(english, "Byline writer") and shows(view, "Byline writer")  # noqa: E731
@@ -56,6 +58,25 @@ def test_watch_publishes_each_save_and_keeps_the_last_good_site(tmp_path: Path) 
         assert "column.po" in log.read_text() and "unknown English word: wrtier" in log.read_text()
         assert snapshot(build / "html") == good, "a refused catalog changed the published site"
         assert watcher.poll() is None, "the watcher stopped after a refused catalog"
+    finally:
+        watcher.send_signal(signal.SIGINT)
+        assert watcher.wait(timeout=30) == 0
+
+
+def test_watch_restarts_when_the_code_changes(tmp_path: Path) -> None:
+    """A build never runs with extension code imported before it changed."""
+    project = copy_project(tmp_path / "project")
+    build, log = tmp_path / "build", tmp_path / "watch.log"
+    watcher = start_watcher(project, build, log)
+    try:
+        wait_for(lambda: "watch: published" in log.read_text(), "the first publication", log)
+        conf = project / "conf.py"
+        conf.write_text(conf.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+        republished = lambda: log.read_text().count("watch: published") == 2  # noqa: E731
+        wait_for(republished, "the publication after restarting", log)
+        said = log.read_text()
+        assert "watch: changed: conf.py" in said and "watch: the code changed; restarting" in said
+        assert watcher.poll() is None
     finally:
         watcher.send_signal(signal.SIGINT)
         assert watcher.wait(timeout=30) == 0

@@ -406,7 +406,8 @@ def watch_loop(project: Project, runs: int) -> Result:
 
     The watcher (``tools/watch.py``) runs for the whole scenario, as a translator would
     keep it; a run is the time from the save to both pages showing the edit, so the
-    watcher's polling is part of it. Its CPU is the watcher's and its children's.
+    watcher's wait for the file system's report is part of it. Its CPU is the watcher's
+    and its children's.
     """
     po = project.path / "locale" / "en" / "LC_MESSAGES" / "column.po"
     pages = [project.build / "html" / "en" / "column.html", project.build / "html" / "ko-en" / "column.html"]
@@ -415,7 +416,7 @@ def watch_loop(project: Project, runs: int) -> Result:
     command = [sys.executable, str(project.path / "tools" / "watch.py"), "--build-dir", str(project.build)]
     with log.open("w") as out:
         watcher = subprocess.Popen(
-            [*command, "--port", "0", "--interval", "0.1"],
+            [*command, "--port", "0"],
             cwd=project.path,
             env={**os.environ, "SPHINXOPTS": SPHINXOPTS},
             stdout=out,

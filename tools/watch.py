@@ -3,7 +3,8 @@
 
 The translator's loop without the start-up. ``make html`` starts Python and imports
 Sphinx, MyST and furo (about 0.6 s) before it builds anything; this process does that
-once, then polls the project and, on every change, runs exactly what ``make html`` runs
+once, then waits for the file system to report a change (watchfiles: inotify on Linux)
+and, on every change, runs exactly what ``make html`` runs
 (``tools/publish.py``: the catalog gate beside the builds, the editions whose inputs
 changed, each in a process forked from this one, the atomic swap into ``build/html``).
 A change that fails the gate or a build leaves the last good site in place and is
@@ -23,6 +24,8 @@ import sys
 import time
 from pathlib import Path
 
+import watchfiles
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -31,32 +34,15 @@ from tools import publish  # noqa: E402
 #: What a build reads; a change to the code among it restarts the watcher.
 WATCHED = ("conf.py", "source", "locale", "bilingual", "tools")
 CODE = ("conf.py", "bilingual", "tools")
+#: How often the wait for a change wakes up when nothing changed, in milliseconds.
+WAKE_MS = 100
 
 
-def snapshot() -> dict[Path, int]:
-    """The modification time of every file a build reads (not the .mo files Sphinx writes)."""
-    found = {}
-    for name in WATCHED:
-        top = ROOT / name
-        for path in [top] if top.is_file() else top.rglob("*"):
-            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".mo":
-                found[path] = path.stat().st_mtime_ns
-    return found
+class BuildInputs(watchfiles.DefaultFilter):
+    """The files a build reads: not the .mo files Sphinx compiles into ``locale/`` while it
+    builds, nor ``__pycache__``, ``.git`` or editors' swap and backup files."""
 
-
-def changes(before: dict[Path, int], after: dict[Path, int]) -> list[Path]:
-    return sorted(path for path in before.keys() | after.keys() if before.get(path) != after.get(path))
-
-
-def settled(interval: float) -> dict[Path, int]:
-    """Wait until nothing changed for one interval (an editor may write a file in steps)."""
-    current = snapshot()
-    while True:
-        time.sleep(interval)
-        latest = snapshot()
-        if latest == current:
-            return latest
-        current = latest
+    ignore_entity_patterns = (*watchfiles.DefaultFilter.ignore_entity_patterns, r"\.mo$")
 
 
 def republish(build_dir: Path) -> bool:
@@ -75,7 +61,12 @@ def republish(build_dir: Path) -> bool:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--build-dir", type=Path, default=ROOT / "build")
-    parser.add_argument("--interval", type=float, default=0.2, help="seconds between looks at the files")
+    parser.add_argument(
+        "--step",
+        type=int,
+        default=50,
+        help="build once no file has changed for this many milliseconds (an editor may save in steps)",
+    )
     parser.add_argument("--port", type=int, default=8000, help="serve build/html on this port (0: do not)")
     args = parser.parse_args(argv)
     build_dir = args.build_dir.resolve()
@@ -84,21 +75,27 @@ def main(argv: list[str] | None = None) -> int:
     from tools.pocheck import content_checks
 
     content_checks()  # the gate's checks too (the gate runs in a fork of this process)
-    seen = snapshot()
-    republish(build_dir)
+    changes = watchfiles.watch(
+        *(ROOT / name for name in WATCHED),
+        watch_filter=BuildInputs(),
+        step=args.step,
+        rust_timeout=WAKE_MS,
+        yield_on_timeout=True,
+        raise_interrupt=False,
+    )
     with contextlib.ExitStack() as stack:
-        if args.port:
-            from tools.browser import serve
-
-            url = stack.enter_context(serve(build_dir / "html", port=args.port))
-            print(f"watch: serving {url} (Ctrl-C to stop)", flush=True)
         try:
-            while True:
-                time.sleep(args.interval)
-                if not changes(seen, snapshot()):
+            next(changes)  # changes are recorded from here on, those made during the first build too
+            republish(build_dir)
+            if args.port:
+                from tools.browser import serve
+
+                url = stack.enter_context(serve(build_dir / "html", port=args.port))
+                print(f"watch: serving {url} (Ctrl-C to stop)", flush=True)
+            for found in changes:
+                if not found:  # woken only to look for Ctrl-C
                     continue
-                now = settled(args.interval)
-                changed, seen = changes(seen, now), now
+                changed = sorted({Path(path) for _, path in found})
                 shown = ", ".join(p.relative_to(ROOT).as_posix() for p in changed[:3])
                 print(f"watch: changed: {shown}{' …' if len(changed) > 3 else ''}", flush=True)
                 if any(p.relative_to(ROOT).parts[0] in CODE for p in changed):
@@ -107,7 +104,8 @@ def main(argv: list[str] | None = None) -> int:
                     os.execv(sys.executable, [sys.executable, str(Path(__file__).resolve()), *sys.argv[1:]])
                 republish(build_dir)
         except KeyboardInterrupt:
-            return 0
+            pass
+    return 0
 
 
 if __name__ == "__main__":
