@@ -29,7 +29,7 @@ class NoRebuild(bench.Project):
 
 
 def test_translators_loop_reports_a_page_that_was_not_rebuilt_as_stale(project: bench.Project) -> None:
-    result = bench.translator_loop(NoRebuild(project.path, project.pages), runs=1)
+    (result,) = bench.alternate([bench.translator_loop(NoRebuild(project.path, project.pages))], runs=1)
     assert result.status == "stale"
     assert "en/column.html does not show the edit" in result.note
 
@@ -55,6 +55,26 @@ def test_changed_catalog_rebuilds_english_editions_only_and_shows_the_change(
         [site / "en" / "column.html", site / "ko-en" / "column.html"], "checkpoint amber anchor"
     )
     assert (site / "ko" / "column.html").read_bytes() == (work / "ko" / "column.html").read_bytes()
+
+
+def test_scenarios_alternate_run_by_run_and_a_failed_one_drops_out() -> None:
+    """The plain build, the cold build and the loop are timed in rounds, so drift hits each alike."""
+    order: list[str] = []
+
+    def timed(name: str, fail_at: int | None = None):
+        def once(index: int) -> bench.Run:
+            order.append(f"{name}{index}")
+            if index == fail_at:
+                raise bench.CommandFailed(f"{name} broke")
+            return bench.Run(wall=1.0, cpu=1.0, tree_peak_mb=1.0, largest_process_mb=1.0)
+
+        return bench.Result(name), once
+
+    plain, cold = bench.alternate([timed("plain"), timed("cold", fail_at=1)], runs=3)
+
+    assert order == ["plain0", "cold0", "plain1", "cold1", "plain2"]
+    assert (plain.status, len(plain.runs)) == ("ok", 3)
+    assert (cold.status, cold.note, len(cold.runs)) == ("failed", "cold broke", 1)
 
 
 def test_synthetic_corpus_is_complete_with_unique_labels(tmp_path) -> None:

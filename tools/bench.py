@@ -167,20 +167,39 @@ class Result:
         }
 
 
+#: A scenario: what it reports into, and one timed run of it (given the run's number).
+Scenario = tuple[Result, Callable[[int], Run]]
+
+
+def alternate(scenarios: list[Scenario], runs: int) -> list[Result]:
+    """Run the scenarios in rounds, one run of each per round, and return their results.
+
+    The scenarios whose ratio is a target (the plain build, the cold build, the translator's
+    loop) run this way: this machine's speed drifts by 10–30 % over minutes, and runs taken
+    scenario after scenario put that drift into the ratio (one such run had the loop slower
+    than the cold build). A scenario that fails is marked and left out of later rounds.
+    """
+    live = list(scenarios)
+    for index in range(runs):
+        for scenario in list(live):
+            result, once = scenario
+            try:
+                result.runs.append(once(index))
+            except CommandFailed as error:
+                result.status, result.note = "failed", str(error)
+                live.remove(scenario)
+            except StalePage as error:
+                result.status, result.note = "stale", str(error)
+                live.remove(scenario)
+    for result, _ in scenarios:
+        progress = f"{result.name}, {result.pages} pages: {fmt(result.median)} [{result.status}]"
+        print(f"bench: {progress}", file=sys.stderr, flush=True)
+    return [result for result, _ in scenarios]
+
+
 def repeat(result: Result, runs: int, once: Callable[[int], Run]) -> Result:
     """Fill *result* with *runs* runs of *once*, or mark why it failed."""
-    try:
-        for index in range(runs):
-            result.runs.append(once(index))
-    except CommandFailed as error:
-        result.status = "failed"
-        result.note = str(error)
-    except StalePage as error:
-        result.status = "stale"
-        result.note = str(error)
-    progress = f"{result.name}, {result.pages} pages: {fmt(result.median)} [{result.status}]"
-    print(f"bench: {progress}", file=sys.stderr, flush=True)
-    return result
+    return alternate([(result, once)], runs)[0]
 
 
 # -- Project copies and the synthetic corpus ---------------------------------
@@ -355,28 +374,26 @@ def check_fresh(pages: list[Path], marker: str) -> None:
 # -- Scenarios ----------------------------------------------------------------
 
 
-def cold_html(project: Project, runs: int) -> Result:
+def cold_html(project: Project) -> Scenario:
     """`make html` (tools/publish.py html) from an empty build directory."""
 
     def once(_: int) -> Run:
         project.clean()
         return measure(project.publish_cmd(), project.path)
 
-    return repeat(Result("cold make html", pages=project.pages), runs, once)
+    return Result("cold make html", pages=project.pages), once
 
 
-def baseline(project: Project, runs: int, jobs: int = 1) -> Result:
+def baseline(project: Project, jobs: int = 1) -> Scenario:
     """One plain `sphinx-build -b html` of the same sources in Korean, into a fresh directory."""
-    outdir = project.path / "baseline"
+    outdir = project.path / f"baseline-j{jobs}"
     name = "plain sphinx-build (ko)" + (f" -j {jobs}" if jobs > 1 else "")
 
     def once(_: int) -> Run:
         shutil.rmtree(outdir, ignore_errors=True)
         return measure(project.sphinx_cmd(outdir, "-j", str(jobs)), project.path)
 
-    result = repeat(Result(name, pages=project.pages), runs, once)
-    shutil.rmtree(outdir, ignore_errors=True)
-    return result
+    return Result(name, pages=project.pages), once
 
 
 def warm_site(project: Project) -> None:
@@ -385,20 +402,20 @@ def warm_site(project: Project) -> None:
         measure(project.publish_cmd(), project.path)
 
 
-def translator_loop(project: Project, runs: int, catalog: str = "column", page: str = "column") -> Result:
+def translator_loop(project: Project, catalog: str = "column", page: str = "column") -> Scenario:
     """Change one msgstr, rebuild, and check the English and side-by-side pages show it."""
     po = project.path / "locale" / "en" / "LC_MESSAGES" / f"{catalog}.po"
     site = project.build / "html"
 
     def once(index: int) -> Run:
+        warm_site(project)  # (after a cold run, already there)
         marker = marker_word(index)
         edit_msgstr(po, TRANSLATED_PARAGRAPH, marker)
         run = measure(project.publish_cmd(), project.path)
         check_fresh([site / "en" / f"{page}.html", site / "ko-en" / f"{page}.html"], marker)
         return run
 
-    warm_site(project)
-    return repeat(Result("translator's loop (one msgstr)", pages=project.pages), runs, once)
+    return Result("translator's loop (one msgstr)", pages=project.pages), once
 
 
 def watch_loop(project: Project, runs: int) -> Result:
@@ -597,9 +614,9 @@ def search_recall(runs: int) -> list[dict[str, object]]:
 def scale(pages: int, runs: int, workdir: Path) -> list[Result]:
     """The synthetic corpus of *pages* pages: cold build, baseline, -j 2, translator's loop."""
     project = make_corpus(workdir / f"corpus-{pages}", pages)
-    results = [baseline(project, runs), baseline(project, runs, jobs=2), cold_html(project, runs)]
     page = "pages/p0001" if (project.path / "source" / "pages" / "p0001.md").exists() else "column"
-    results.append(translator_loop(project, runs, catalog=page, page=page))
+    scenarios = [baseline(project), baseline(project, jobs=2), cold_html(project)]
+    results = alternate([*scenarios, translator_loop(project, catalog=page, page=page)], runs)
     shutil.rmtree(project.path, ignore_errors=True)
     return results
 
@@ -795,11 +812,10 @@ def main(argv: list[str] | None = None) -> int:
 
     with workspace(args.keep) as work:
         project = copy_project(work / "project")
+        compared = alternate([baseline(project), cold_html(project), translator_loop(project)], args.runs)
         real = {
-            "baseline": baseline(project, args.runs),
-            "cold": cold_html(project, args.runs),
+            **dict(zip(("baseline", "cold", "translator"), compared, strict=True)),
             "nochange": no_change(project, args.runs),
-            "translator": translator_loop(project, args.runs),
             "watch": watch_loop(project, args.runs),
             "author": author_loop(project, args.runs),
             "check_po": make_target(project, args.runs, "check-po", "make check-po", cold=False),
