@@ -175,7 +175,7 @@ def alternate(scenarios: list[Scenario], runs: int) -> list[Result]:
     """Run the scenarios in rounds, one run of each per round, and return their results.
 
     The scenarios whose ratio is a target (the plain build, the cold build, the translator's
-    loop) run this way: this machine's speed drifts by 10–30 % over minutes, and runs taken
+    loops) run this way: this machine's speed drifts by 10–30 % over minutes, and runs taken
     scenario after scenario put that drift into the ratio (one such run had the loop slower
     than the cold build). A scenario that fails is marked and left out of later rounds.
     """
@@ -337,6 +337,17 @@ def marker_word(index: int) -> str:
     return f"checkpoint {MARKER_ADJECTIVES[os.getpid() % 10]} {MARKER_NOUNS[index % 10]}"
 
 
+def new_marker(index: int, page: Path) -> str:
+    """A marker the published *page* does not show yet, so that the edit is a change.
+
+    (Scenarios that run in rounds edit the same message: the one before may have left
+    ``marker_word(index)`` there, and an edit to the same text would time a build of nothing.)
+    """
+    current = page.read_text(encoding="utf-8") if page.is_file() else ""
+    markers = (marker_word(index + k) for k in range(len(MARKER_NOUNS)))
+    return next(marker for marker in markers if marker not in current)
+
+
 def edit_msgstr(catalog: Path, msgid_start: str, marker: str) -> None:
     """Append *marker* to the translation of the message that starts with *msgid_start*.
 
@@ -347,7 +358,10 @@ def edit_msgstr(catalog: Path, msgid_start: str, marker: str) -> None:
     entry = next((e for e in po if e.msgid.startswith(msgid_start)), None)
     if entry is None or not entry.msgstr:
         raise SystemExit(f"bench: {catalog}: no translated message starting {msgid_start!r}")
-    entry.msgstr = MARKER.sub("", entry.msgstr) + f" {marker}"
+    edited = MARKER.sub("", entry.msgstr) + f" {marker}"
+    if edited == entry.msgstr:
+        raise SystemExit(f"bench: {catalog}: already ends {marker!r}, the edit would change nothing")
+    entry.msgstr = edited
     po.save(str(catalog))
     format_catalog(catalog)
 
@@ -358,7 +372,10 @@ def edit_paragraph(source: Path, start: str, marker: str) -> None:
     index = next((i for i, line in enumerate(lines) if line.startswith(start)), None)
     if index is None:
         raise SystemExit(f"bench: {source}: no paragraph starting {start!r}")
-    lines[index] = MARKER.sub("", lines[index].rstrip("\n")) + f" {marker}\n"
+    edited = MARKER.sub("", lines[index].rstrip("\n")) + f" {marker}\n"
+    if edited == lines[index]:
+        raise SystemExit(f"bench: {source}: already ends {marker!r}, the edit would change nothing")
+    lines[index] = edited
     source.write_text("".join(lines), encoding="utf-8")
 
 
@@ -409,7 +426,7 @@ def translator_loop(project: Project, catalog: str = "column", page: str = "colu
 
     def once(index: int) -> Run:
         warm_site(project)  # (after a cold run, already there)
-        marker = marker_word(index)
+        marker = new_marker(index, site / "en" / f"{page}.html")
         edit_msgstr(po, TRANSLATED_PARAGRAPH, marker)
         run = measure(project.publish_cmd(), project.path)
         check_fresh([site / "en" / f"{page}.html", site / "ko-en" / f"{page}.html"], marker)
@@ -418,66 +435,64 @@ def translator_loop(project: Project, catalog: str = "column", page: str = "colu
     return Result("translator's loop (one msgstr)", pages=project.pages), once
 
 
-def watch_loop(project: Project, runs: int) -> Result:
+def watch_loop(project: Project) -> Scenario:
     """``make watch``: change one msgstr and time until the published pages show it.
 
-    The watcher (``tools/watch.py``) runs for the whole scenario, as a translator would
-    keep it; a run is the time from the save to both pages showing the edit, so the
-    watcher's wait for the file system's report is part of it. Its CPU is the watcher's
-    and its children's.
+    Each run starts the watcher (``tools/watch.py``), waits for its first publication (the
+    site is up to date by then: nothing to build), saves the edit and times until both
+    pages show it, so the watcher's wait for the file system's report is part of it; then
+    stops the watcher, so that it never rebuilds beside another scenario's run. Its CPU is
+    the watcher's and its children's during the run.
     """
     po = project.path / "locale" / "en" / "LC_MESSAGES" / "column.po"
     pages = [project.build / "html" / "en" / "column.html", project.build / "html" / "ko-en" / "column.html"]
-    result = Result("translator's loop, make watch", pages=project.pages)
     log = project.path / "watch.log"
     command = [sys.executable, str(project.path / "tools" / "watch.py"), "--build-dir", str(project.build)]
-    with log.open("w") as out:
-        watcher = subprocess.Popen(
-            [*command, "--port", "0"],
-            cwd=project.path,
-            env={**os.environ, "SPHINXOPTS": SPHINXOPTS},
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    process = psutil.Process(watcher.pid)
-
-    def cpu() -> float:
-        times = process.cpu_times()
-        return times.user + times.system + times.children_user + times.children_system
-
-    def wait(condition: Callable[[], bool], what: str) -> None:
-        deadline = time.monotonic() + 300
-        while not condition():
-            if watcher.poll() is not None or time.monotonic() > deadline:
-                raise CommandFailed(f"make watch: {what} did not happen:\n{log.read_text()[-2000:]}")
-            time.sleep(0.01)
 
     def once(index: int) -> Run:
-        current = pages[0].read_text(encoding="utf-8")
-        marker = next(marker_word(index + k) for k in range(10) if marker_word(index + k) not in current)
-        before, start = cpu(), time.perf_counter()
-        edit_msgstr(po, TRANSLATED_PARAGRAPH, marker)
-        peak = [0, 0]  # PSS, RSS of the watcher's tree, sampled while it rebuilds
+        warm_site(project)
+        with log.open("w") as out:
+            watcher = subprocess.Popen(
+                [*command, "--port", "0"],
+                cwd=project.path,
+                env={**os.environ, "SPHINXOPTS": SPHINXOPTS},
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        process = psutil.Process(watcher.pid)
 
-        def published() -> bool:
-            pss, rss = tree_memory(process)
-            peak[:] = max(peak[0], pss), max(peak[1], rss)
-            return all(marker in page.read_text(encoding="utf-8") for page in pages)
+        def cpu() -> float:
+            times = process.cpu_times()
+            return times.user + times.system + times.children_user + times.children_system
 
-        wait(published, "the edit's publication")
-        wall = time.perf_counter() - start
-        largest = process.memory_info().rss
-        return Run(wall, cpu() - before, peak[0] / 2**20, largest / 2**20, peak[1] / 2**20)
+        def wait(condition: Callable[[], bool], what: str) -> None:
+            deadline = time.monotonic() + 300
+            while not condition():
+                if watcher.poll() is not None or time.monotonic() > deadline:
+                    raise CommandFailed(f"make watch: {what} did not happen:\n{log.read_text()[-2000:]}")
+                time.sleep(0.01)
 
-    try:
-        wait(lambda: "watch: published" in log.read_text(), "the first publication")
-        return repeat(result, runs, once)
-    except CommandFailed as error:
-        result.status, result.note = "failed", str(error)
-        return result
-    finally:
-        watcher.send_signal(signal.SIGINT)
-        watcher.wait(timeout=60)
+        try:
+            wait(lambda: "watch: published" in log.read_text(), "the first publication")
+            marker = new_marker(index, pages[0])
+            before, start = cpu(), time.perf_counter()
+            edit_msgstr(po, TRANSLATED_PARAGRAPH, marker)
+            peak = [0, 0]  # PSS, RSS of the watcher's tree, sampled while it rebuilds
+
+            def published() -> bool:
+                pss, rss = tree_memory(process)
+                peak[:] = max(peak[0], pss), max(peak[1], rss)
+                return all(marker in page.read_text(encoding="utf-8") for page in pages)
+
+            wait(published, "the edit's publication")
+            wall = time.perf_counter() - start
+            largest = process.memory_info().rss
+            return Run(wall, cpu() - before, peak[0] / 2**20, largest / 2**20, peak[1] / 2**20)
+        finally:
+            watcher.send_signal(signal.SIGINT)
+            watcher.wait(timeout=60)
+
+    return Result("translator's loop, make watch", pages=project.pages), once
 
 
 def author_loop(project: Project, runs: int) -> Result:
@@ -486,7 +501,7 @@ def author_loop(project: Project, runs: int) -> Result:
     site = project.build / "html"
 
     def once(index: int) -> Run:
-        marker = marker_word(index)
+        marker = new_marker(index, site / "ko" / "column.html")
         edit_paragraph(source, AUTHORED_PARAGRAPH, marker)
         run = measure(project.publish_cmd(), project.path)
         check_fresh([site / edition / "column.html" for edition in ("ko", "en", "ko-en")], marker)
@@ -812,11 +827,11 @@ def main(argv: list[str] | None = None) -> int:
 
     with workspace(args.keep) as work:
         project = copy_project(work / "project")
-        compared = alternate([baseline(project), cold_html(project), translator_loop(project)], args.runs)
+        scenarios = [baseline(project), cold_html(project), translator_loop(project), watch_loop(project)]
+        compared = alternate(scenarios, args.runs)
         real = {
-            **dict(zip(("baseline", "cold", "translator"), compared, strict=True)),
+            **dict(zip(("baseline", "cold", "translator", "watch"), compared, strict=True)),
             "nochange": no_change(project, args.runs),
-            "watch": watch_loop(project, args.runs),
             "author": author_loop(project, args.runs),
             "check_po": make_target(project, args.runs, "check-po", "make check-po", cold=False),
             "pdf_cold": make_target(project, args.runs, "pdf", "make pdf, cold", cold=True),

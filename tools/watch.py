@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import logging
 import os
 import sys
 import time
@@ -45,8 +46,8 @@ class BuildInputs(watchfiles.DefaultFilter):
     ignore_entity_patterns = (*watchfiles.DefaultFilter.ignore_entity_patterns, r"\.mo$")
 
 
-def republish(build_dir: Path) -> bool:
-    """Run what ``make html`` runs; say how it went."""
+def republish(build_dir: Path, timings: bool = False) -> bool:
+    """Run what ``make html`` runs; say how it went (and how long each step took)."""
     publish.TIMINGS.clear()
     start = time.perf_counter()
     try:
@@ -54,6 +55,9 @@ def republish(build_dir: Path) -> bool:
     except publish.BuildError as error:
         print(f"watch: {error}.", file=sys.stderr, flush=True)
         return False
+    finally:
+        for what, seconds in publish.TIMINGS if timings else []:
+            print(f"watch: {seconds:7.2f} s  {what}", flush=True)
     print(f"watch: published {build_dir / 'html'} in {time.perf_counter() - start:.2f} s", flush=True)
     return True
 
@@ -68,7 +72,9 @@ def main(argv: list[str] | None = None) -> int:
         help="build once no file has changed for this many milliseconds (an editor may save in steps)",
     )
     parser.add_argument("--port", type=int, default=8000, help="serve build/html on this port (0: do not)")
+    parser.add_argument("--timings", action="store_true", help="print how long each step of a build took")
     args = parser.parse_args(argv)
+    logging.getLogger("watchfiles").setLevel(logging.WARNING)  # it says "1 change detected"; so do we
     build_dir = args.build_dir.resolve()
     publish.set_build_environment()
     publish.preload_sphinx()  # once: every build is forked from this process
@@ -86,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     with contextlib.ExitStack() as stack:
         try:
             next(changes)  # changes are recorded from here on, those made during the first build too
-            republish(build_dir)
+            republish(build_dir, args.timings)
             if args.port:
                 from tools.browser import serve
 
@@ -102,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
                     print("watch: the code changed; restarting", flush=True)
                     stack.close()
                     os.execv(sys.executable, [sys.executable, str(Path(__file__).resolve()), *sys.argv[1:]])
-                republish(build_dir)
+                republish(build_dir, args.timings)
         except KeyboardInterrupt:
             pass
     return 0
