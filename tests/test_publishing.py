@@ -32,6 +32,7 @@ from playwright.sync_api import Browser
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
 
 import linkcheck
+import publish as publisher
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ["ko", "en"]
@@ -387,3 +388,15 @@ def test_two_publishers_in_one_build_directory_take_turns(tmp_path: Path) -> Non
     for lang in [*LANGUAGES, "ko-en"]:
         assert (build_dir / "html" / lang / "column.html").is_file()
     assert not list(build_dir.glob(".html.*")), "a staging or old site was left behind"
+
+
+def test_edition_digest_names_every_installed_package_and_its_version() -> None:
+    """An upgraded Sphinx, MyST or furo (or Pygments, Jinja…) is a new input: editions rebuild."""
+    import furo
+    import myst_parser
+    import sphinx
+
+    names = publisher.installed_distributions()
+    for name, version in [("sphinx", sphinx.__version__), ("myst_parser", myst_parser.__version__)]:
+        assert f"{name}-{version}.dist-info" in names
+    assert any(name.startswith(f"furo-{furo.__version__}") for name in names)
