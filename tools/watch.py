@@ -74,7 +74,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8000, help="serve build/html on this port (0: do not)")
     parser.add_argument("--timings", action="store_true", help="print how long each step of a build took")
     args = parser.parse_args(argv)
-    logging.getLogger("watchfiles").setLevel(logging.WARNING)  # it says "1 change detected"; so do we
+    # watchfiles logs "1 change detected" and, on Ctrl-C, a warning: this script says both.
+    logging.getLogger("watchfiles").setLevel(logging.ERROR)
     build_dir = args.build_dir.resolve()
     publish.set_build_environment()
     publish.preload_sphinx()  # once: every build is forked from this process
@@ -111,6 +112,7 @@ def main(argv: list[str] | None = None) -> int:
                 republish(build_dir, args.timings)
         except KeyboardInterrupt:
             pass
+    print("watch: stopped", flush=True)
     return 0
 
 
