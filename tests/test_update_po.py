@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -13,9 +14,9 @@ OLD = "대개 서비스는 로컬지향적이지만, 기술은 글로벌지향�
 NEW = "대개 서비스는 로컬지향적이지만, 기술은 언제나 글로벌지향적이다."
 
 
-def make_update_po(project: Path) -> None:
+def make_update_po(project: Path, *variables: str) -> None:
     subprocess.run(
-        ["make", "-C", str(project), "update-po", f"VENV={ROOT / '.venv'}", "STAMP="],
+        ["make", "-C", str(project), "update-po", f"VENV={ROOT / '.venv'}", "STAMP=", *variables],
         check=True,
         capture_output=True,
         text=True,
@@ -58,3 +59,20 @@ def test_update_po_keeps_removed_paragraph_obsolete_and_creates_catalog_for_new_
     new = read_catalog(project / "locale/en/LC_MESSAGES/extra.po")
     assert [m.id for m in new if m.id] == ["덧붙임", "새 쪽의 문단."]
     assert new.locale_identifier == "en"
+    sibling = read_catalog(project / "locale/en/LC_MESSAGES/column.po")
+    header = ("중국, 혁신성과 로컬리티(Locality)의 사례", "1.0")  # conf.py's project and version
+    assert (new.project, new.version) == (sibling.project, sibling.version) == header
+
+
+def test_update_po_with_nothing_changed_leaves_every_catalog_byte_for_byte(tmp_path: Path) -> None:
+    """A new commit gives the templates a new POT-Creation-Date; with the same messages, no diff."""
+    project = copy_project(tmp_path / "project")
+    make_update_po(project, "SOURCE_DATE_EPOCH=1900000000")
+    catalogs = sorted((project / "locale/en/LC_MESSAGES").glob("*.po"))
+    before = {po: po.read_bytes() for po in catalogs}
+
+    shutil.rmtree(project / "build")  # a fresh clone, or `make clean`, at the next commit:
+    make_update_po(project, "SOURCE_DATE_EPOCH=2000000000")  # new templates, the same messages
+
+    assert read_catalog(project / "build/gettext/column.pot").creation_date.year == 2033
+    assert {po: po.read_bytes() for po in catalogs} == before

@@ -191,20 +191,28 @@ def update_catalog(pot: Path, po: Path, language: str) -> str:
             message.flags.add("fuzzy")
             catalog[message.id] = message
         previous = {m.id: m.previous_id for m in catalog if m.id and m.previous_id}
+        created = catalog.creation_date
         catalog.update(template, update_header_comment=False, keep_user_comments=True)
         for message in catalog:  # Babel forgets the #| of entries that were already fuzzy
             if message.id in previous and message.fuzzy and not message.previous_id:
                 message.previous_id = previous[message.id]
+        # A template made anew (every commit moves its date) with the same messages is no
+        # change: the catalog keeps its POT-Creation-Date, and translators' diffs stay empty.
+        templated, catalog.creation_date = catalog.creation_date, created
+        if formatted(catalog) == po.read_bytes():
+            return "unchanged"
+        catalog.creation_date = templated
         status = "updated"
     else:
-        catalog = Catalog(locale=language, project=template.project, charset="utf-8", fuzzy=False)
+        catalog = Catalog(
+            locale=language, project=template.project, version=template.version, charset="utf-8", fuzzy=False
+        )
         sibling = next(iter(sorted(po.parent.glob("*.po"))), None)
-        if sibling is not None:  # the same header as the language's other catalogs
+        if sibling is not None:  # the same team and translators as the language's other catalogs
             model = read_catalog(sibling)
             catalog.header_comment = model.header_comment
             catalog.last_translator = model.last_translator
             catalog.language_team = model.language_team
-            catalog.version = model.version
             catalog.msgid_bugs_address = model.msgid_bugs_address
         catalog.update(template)
         status = "created"
