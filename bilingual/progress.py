@@ -49,6 +49,22 @@ def add_progress_notice(app: Sphinx, doctree: nodes.document, docname: str) -> N
     parent.insert(0 if index is None else index + 1, notice)
 
 
+#: The table's widths in the PDF, in 52nds of the line, by language (the headers differ):
+#: each header, count and word of a title fits its cell ("Untranslated"; "로컬리티(Locality)의").
+LATEX_WIDTHS = {"ko": (17, 6, 7, 5, 5, 12), "en": (12, 8, 5, 9, 6, 12)}
+
+
+def latex_columns(language: str) -> str:
+    """The PDF table's columns, in a smaller size: page titles on the left, figures on the right.
+
+    (Sphinx's default, six equal justified columns, spread a Korean title over its cell
+    character by character, and pushed a header into the margin.)
+    """
+    page, *counts = LATEX_WIDTHS.get(language, LATEX_WIDTHS["en"])
+    spec = rf">{{\raggedright\arraybackslash}}\X{{{page}}}{{52}}"
+    return spec + "".join(rf">{{\raggedleft\arraybackslash}}\X{{{width}}}{{52}}" for width in counts)
+
+
 class TranslationStatus(SphinxDirective):
     """``{translation-status}``: the ``make stats`` table, counted from the catalogs at build time."""
 
@@ -67,7 +83,12 @@ class TranslationStatus(SphinxDirective):
         headers = [_("Page"), _("Translated"), _("Fuzzy"), _("Untranslated"), _("Obsolete"), _("Characters")]
         rows = [[self.page_cell(s.catalog), *self.counts(s)] for s in all_stats]
         rows.append([nodes.strong("", _("Total")), *self.counts(total_stats(all_stats))])
-        return [self.table(headers, rows)]
+        return [
+            nodes.raw("", r"\begingroup\small", format="latex"),
+            addnodes.tabular_col_spec(spec=latex_columns(self.config.language)),
+            self.table(headers, rows),
+            nodes.raw("", r"\endgroup", format="latex"),
+        ]
 
     def page_cell(self, docname: str) -> nodes.Node:
         xref = addnodes.pending_xref(
@@ -98,8 +119,15 @@ class TranslationStatus(SphinxDirective):
         group += head
         group += body
         head += nodes.row("", *(nodes.entry("", nodes.paragraph("", h)) for h in headers))
-        for cells in rows:
-            body += nodes.row("", *(nodes.entry("", nodes.paragraph("", "", c)) for c in cells))
+        for page, *counts in rows:
+            # Sphinx wraps each cell in a box that justifies its lines again: a page title
+            # that wraps is set ragged right from inside (the PDF only).
+            ragged = nodes.raw("", r"\raggedright ", format="latex")
+            body += nodes.row(
+                "",
+                nodes.entry("", nodes.paragraph("", "", ragged, page)),
+                *(nodes.entry("", nodes.paragraph("", "", c)) for c in counts),
+            )
         return table
 
 

@@ -219,8 +219,8 @@ def test_pdf_is_a4_with_page_numbers_bookmarks_and_working_glossary_links(pdfs: 
 def test_latex_log_has_no_missing_character_and_no_overfull_line(pdfs: Pdfs, edition: str) -> None:
     log = pdfs.log(edition).read_text(encoding="utf-8", errors="replace")
     assert "Missing character" not in log
-    overfull = [float(width) for width in re.findall(r"Overfull \\hbox \(([\d.]+)pt too wide\)", log)]
-    assert [width for width in overfull if width > 2.0] == []
+    overfull = re.findall(r"Overfull \\hbox \(([\d.]+)pt too wide\)", log)
+    assert overfull == [], "a line runs into the margin (the status table's columns?)"
 
 
 @pytest.mark.parametrize("edition", ["ko", "en", "ko-en"])
