@@ -119,7 +119,7 @@ def installed_distributions() -> list[str]:
     """
     found = []
     for entry in sys.path:
-        if entry.endswith("site-packages") and os.path.isdir(entry):
+        if entry.endswith(("site-packages", "dist-packages")) and os.path.isdir(entry):
             found += sorted(name for name in os.listdir(entry) if name.endswith((".dist-info", ".egg-info")))
     return found
 
