@@ -352,6 +352,31 @@ def test_broken_catalog_leaves_last_good_site_untouched_and_says_what_failed(tmp
     assert snapshot(build_dir / "html") == before
 
 
+def test_catalog_saved_by_another_editor_is_published_with_a_note_and_refused_by_check_po(
+    tmp_path: Path,
+) -> None:
+    """Poedit wraps lines as GNU gettext does: the preview works; `make check-po` (CI) says to reformat."""
+    project = copy_project(tmp_path / "project")
+    catalog = project / "locale" / "en" / "LC_MESSAGES" / "column.po"
+    po = polib.pofile(str(catalog))
+    entry = next(e for e in po.translated_entries() if e.msgid.startswith("지역의 수요체제"))
+    entry.msgstr += " Saved elsewhere."
+    po.save()
+    subprocess.run(["msgcat", "--width=79", "-o", str(catalog), str(catalog)], check=True)
+    build_dir = tmp_path / "build"
+
+    result = publish(build_dir, "html", root=project)
+
+    assert result.returncode == 0, result.stderr
+    note = r"publish: note: locale/en/LC_MESSAGES/column\.po:\d+: not in the project's form"
+    assert re.search(note, result.stderr), result.stderr
+    assert "Saved elsewhere." in (build_dir / "html" / "en" / "column.html").read_text(encoding="utf-8")
+    check = subprocess.run(
+        [sys.executable, "tools/po.py", "check"], cwd=project, capture_output=True, text=True, check=False
+    )
+    assert check.returncode == 1 and "column.po" in check.stdout and "make format-po" in check.stdout
+
+
 def test_failed_sphinx_build_leaves_last_good_site_untouched_and_says_what_failed(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
     build_dir = tmp_path / "build"

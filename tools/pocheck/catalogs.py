@@ -26,6 +26,9 @@ class Problem:
     what: str
     todo: str
     fatal: bool = False
+    #: Whether it stops a publication too, or only `make check-po` (and so CI and commits):
+    #: a catalog saved by another editor (Poedit wraps as GNU gettext does) still previews.
+    blocks_publication: bool = True
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.what} — {self.todo}"

@@ -161,5 +161,6 @@ def check_format(project: Project, path: Path, catalog: Catalog | None = None) -
             line,
             "not in the project's form (Babel, wrapped at 79 columns)",
             "run `make format-po` and commit the result",
+            blocks_publication=False,  # the wrapping changes no page
         )
     ]
