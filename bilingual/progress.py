@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.locale import get_translation
+from sphinx.transforms import SphinxTransform
 from sphinx.util.docutils import SphinxDirective
 
 from tools.pocheck.catalogs import Stats, catalog_stats, total_stats
@@ -17,6 +18,25 @@ if TYPE_CHECKING:
     from sphinx.util.typing import ExtensionMetadata
 
 _ = get_translation("sphinx")
+
+
+class MetadataIsNotAPassage(SphinxTransform):
+    """A page's front matter (``nosearch: true``) is metadata, not a passage to translate.
+
+    MyST gives it to docutils as a field list at the top of the page, which becomes the
+    docinfo that Sphinx removes from the page after reading. But Sphinx's ``Locale`` counts
+    it first, as untranslated (no catalog has it: ``make gettext`` reads the page after the
+    docinfo is gone), so a fully translated page with front matter said "3 of 5 passages
+    are translated". Sphinx ignores only an ``orphan`` field ("XXX ignore all metadata").
+    """
+
+    default_priority = 5  # before Sphinx's Locale (20) looks for messages
+
+    def apply(self, **kwargs: object) -> None:
+        first = next(iter(self.document.children), None)
+        if isinstance(first, nodes.field_list):  # the field list docutils makes the docinfo
+            for node in first.findall(nodes.TextElement):
+                node["translatable"] = False
 
 
 def add_progress_notice(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -135,5 +155,6 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("bilingual.switcher")
     app.add_config_value("translation_status_page", "status", "html", types=[str])
     app.add_directive("translation-status", TranslationStatus)
+    app.add_transform(MetadataIsNotAPassage)
     app.connect("doctree-resolved", add_progress_notice)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
