@@ -220,10 +220,7 @@ def update_catalog(pot: Path, po: Path, language: str) -> str:
         catalog.update(template)
         status = "created"
     po.parent.mkdir(parents=True, exist_ok=True)
-    data = formatted(catalog)
-    if po.exists() and po.read_bytes() == data:
-        return "unchanged"
-    po.write_bytes(data)
+    po.write_bytes(formatted(catalog))
     return status
 
 

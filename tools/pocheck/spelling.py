@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import functools
 import re
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import enchant
@@ -34,7 +33,7 @@ def unknown_words(text: str, words: enchant.Dict) -> list[str]:
     return list(unknown)
 
 
-@functools.lru_cache(maxsize=65536)
+@lru_cache(maxsize=65536)
 def unknown_parts(word: str, words: enchant.Dict) -> tuple[str, ...]:
     """The parts of one word the dictionary does not know (each word is looked up once per run)."""
     if len(word) < 2 or word.isupper():
