@@ -17,7 +17,7 @@ NODE_STAMP := node_modules/.installed-package-lock
 
 .DEFAULT_GOAL := help
 .PHONY: help html pdf epub all dist gettext test lint clean distclean system-html system-pdf system-test
-.PHONY: screenshots search-eval bench
+.PHONY: screenshots search-eval bench stop
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -78,7 +78,10 @@ lint: $(STAMP) ## Lint and format-check the Python code with ruff
 	$(BIN)/ruff check bilingual tools tests conf.py
 	$(BIN)/ruff format --check bilingual tools tests conf.py
 
-clean: ## Remove build output
+stop: ## Stop the resident publisher (it keeps Sphinx imported for the next make html)
+	@$(BIN)/python tools/resident.py stop --build-dir $(BUILDDIR)
+
+clean: ## Remove build output (a resident publisher of it stops within a second)
 	rm -rf $(BUILDDIR)
 
 distclean: clean ## Remove build output, the virtual environment and node_modules

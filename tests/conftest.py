@@ -25,6 +25,9 @@ PROJECT_PARTS = ["source", "locale", "conf.py", "bilingual", "tools", "Makefile"
 
 collect_ignore = ["roots"]
 sys.path.insert(0, str(ROOT))
+#: Every publish.py of the suite runs in its own process and leaves no resident publisher
+#: behind (tests/test_resident.py turns them on for itself).
+os.environ["PUBLISH_RESIDENT"] = "0"
 
 from tools.browser import PageWithErrors, launch_chromium, serve  # noqa: E402
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 
 import pytest
 from conftest import ROOT
@@ -14,11 +15,13 @@ import bench
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory) -> bench.Project:
-    """A copy of the real project, published once."""
+def project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[bench.Project]:
+    """A copy of the real project, published once (as the bench publishes: with a resident publisher)."""
     project = bench.copy_project(tmp_path_factory.mktemp("bench") / "project")
     bench.warm_site(project)
-    return project
+    yield project
+    for socket in (project.build / ".resident").glob("*.sock"):
+        bench.resident.stop(socket)
 
 
 class NoRebuild(bench.Project):
@@ -113,7 +116,7 @@ def test_quick_bench_writes_every_scenario_and_the_chart(tmp_path) -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     report = json.loads((out / "bench.json").read_text(encoding="utf-8"))
-    scenarios = ("baseline", "cold", "nochange", "translator", "watch", "author")
+    scenarios = ("baseline", "cold", "nochange", "translator", "translator_own", "watch", "author")
     scenarios += ("check_po", "pdf_cold", "pdf_warm")
     for key in (*scenarios, "search", "check_po_synthetic"):
         scenario = report["project"][key]
@@ -122,6 +125,10 @@ def test_quick_bench_writes_every_scenario_and_the_chart(tmp_path) -> None:
     for key in ("baseline", "translator", "cold", "author"):
         assert report["project"][key]["status"] == "ok"
         assert report["project"][key]["tree_peak_mb"] > 0
+    # the translator's loop is run by the resident publisher the build before it left behind
+    assert report["project"]["translator"]["runs"][0]["served_by_resident"]
+    assert not report["project"]["translator_own"]["runs"][0]["served_by_resident"]
+    assert not report["project"]["cold"]["runs"][0]["served_by_resident"]
     assert set(report["scale"]["8"]) == {"baseline", "baseline_j2", "cold", "translator"}
     assert all(s["status"] == "ok" and s["pages"] == 8 for s in report["scale"]["8"].values())
     assert {t["target"].split(",")[0] for t in report["targets"]} >= {"cold make html / plain build"}

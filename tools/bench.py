@@ -29,7 +29,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -39,6 +39,7 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tools import resident  # noqa: E402
 from tools.pocheck.catalogs import format_catalog  # noqa: E402
 
 #: What a copy of the project holds: everything a build reads, nothing it writes.
@@ -74,6 +75,7 @@ class Run:
     tree_peak_mb: float  # summed PSS
     largest_process_mb: float
     tree_rss_peak_mb: float = 0.0  # summed RSS (shared pages counted once per process)
+    served_by_resident: bool = False  # a resident publisher ran the command (tools/resident.py)
 
 
 class CommandFailed(Exception):
@@ -97,14 +99,57 @@ def tree_memory(process: psutil.Process) -> tuple[int, int]:
     return pss, rss
 
 
-def measure(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
-    """Run *cmd* once under the rusage wrapper, polling the tree's memory meanwhile."""
+def residents(build: Path) -> list[psutil.Process]:
+    """The resident publishers serving *build* (tools/resident.py), with their commands."""
+    found = []
+    for process in psutil.process_iter(["cmdline"]):
+        cmdline = process.info["cmdline"] or []
+        if (
+            any(arg.endswith("resident.py") for arg in cmdline)
+            and "serve" in cmdline
+            and str(build) in cmdline
+        ):
+            found.append(process)
+    return found
+
+
+def commands_cpu(processes: list[psutil.Process]) -> float:
+    """CPU seconds of the commands these residents ran and reaped so far."""
+    total = 0.0
+    for process in processes:
+        try:
+            times = process.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.children_user + times.children_system
+    return total
+
+
+def settle(build: Path, timeout: float = 60) -> None:
+    """Wait until the resident a command left behind listens: it imports Sphinx in the
+    background, and that must not overlap the next measured run."""
+    deadline = time.monotonic() + timeout
+    while not list((build / ".resident").glob("*.sock")) and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
+def measure(cmd: list[str], cwd: Path, env: dict[str, str] | None = None, build: Path | None = None) -> Run:
+    """Run *cmd* once under the rusage wrapper, polling the tree's memory meanwhile.
+
+    With *build*, the command is a publication into that build directory: a resident
+    publisher (tools/resident.py) may run it, and then the resident's tree is part of the
+    figures (its command's CPU time, its memory and its command's, sampled with the
+    caller's); afterwards the bench waits until the resident the command may have left
+    behind is ready. ``PUBLISH_RESIDENT`` is on unless *env* says otherwise: the default,
+    as `make html` runs.
+    """
+    env = {"SPHINXOPTS": SPHINXOPTS, "PUBLISH_RESIDENT": "1", **(env or {})}
+    served = residents(build) if build is not None else []
+    served_cpu = commands_cpu(served)
     with tempfile.TemporaryDirectory(prefix="bench-run-") as tmp:
         report = Path(tmp) / "rusage.json"
         proc = subprocess.Popen(
-            [sys.executable, "-c", RUSAGE_WRAPPER, str(report), *cmd],
-            cwd=cwd,
-            env={**os.environ, "SPHINXOPTS": SPHINXOPTS, **(env or {})},
+            [sys.executable, "-c", RUSAGE_WRAPPER, str(report), *cmd], cwd=cwd, env={**os.environ, **env}
         )
         peak = peak_rss = 0
         watched = psutil.Process(proc.pid)
@@ -113,6 +158,10 @@ def measure(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run
                 pss, rss = tree_memory(watched)
             except psutil.NoSuchProcess:
                 break
+            for resident in served:
+                with suppress(psutil.NoSuchProcess):
+                    more = tree_memory(resident)
+                    pss, rss = pss + more[0], rss + more[1]
             peak, peak_rss = max(peak, pss), max(peak_rss, rss)
             time.sleep(0.05)
         proc.wait()
@@ -120,12 +169,16 @@ def measure(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run
         if data["code"] != 0:
             log = Path(f"{report}.log").read_text(errors="replace")
             raise CommandFailed(f"{' '.join(cmd)} exited {data['code']}:\n{log[-2000:]}")
+    resident_cpu = commands_cpu(served) - served_cpu
+    if build is not None and env["PUBLISH_RESIDENT"] != "0":
+        settle(build)
     return Run(
         wall=data["wall"],
-        cpu=data["cpu"],
+        cpu=data["cpu"] + resident_cpu,
         tree_peak_mb=max(peak, data["maxrss_kb"] * 1024) / 2**20,
         largest_process_mb=data["maxrss_kb"] / 1024,
         tree_rss_peak_mb=max(peak_rss, data["maxrss_kb"] * 1024) / 2**20,
+        served_by_resident=resident_cpu > 0,
     )
 
 
@@ -396,7 +449,7 @@ def cold_html(project: Project) -> Scenario:
 
     def once(_: int) -> Run:
         project.clean()
-        return measure(project.publish_cmd(), project.path)
+        return measure(project.publish_cmd(), project.path, build=project.build)
 
     return Result("cold make html", pages=project.pages), once
 
@@ -416,23 +469,31 @@ def baseline(project: Project, jobs: int = 1) -> Scenario:
 def warm_site(project: Project) -> None:
     """Make sure the copy has a complete published site to edit against."""
     if not (project.build / "html" / "index.html").is_file():
-        measure(project.publish_cmd(), project.path)
+        measure(project.publish_cmd(), project.path, build=project.build)
 
 
-def translator_loop(project: Project, catalog: str = "column", page: str = "column") -> Scenario:
-    """Change one msgstr, rebuild, and check the English and side-by-side pages show it."""
+def translator_loop(
+    project: Project, catalog: str = "column", page: str = "column", resident: bool = True
+) -> Scenario:
+    """Change one msgstr, rebuild, and check the English and side-by-side pages show it.
+
+    With *resident* False, every `make html` runs in its own process (PUBLISH_RESIDENT=0),
+    as before there were resident publishers: the start-up and the imports in every run.
+    """
     po = project.path / "locale" / "en" / "LC_MESSAGES" / f"{catalog}.po"
     site = project.build / "html"
+    env = {} if resident else {"PUBLISH_RESIDENT": "0"}
 
     def once(index: int) -> Run:
         warm_site(project)  # (after a cold run, already there)
         marker = new_marker(index, site / "en" / f"{page}.html")
         edit_msgstr(po, TRANSLATED_PARAGRAPH, marker)
-        run = measure(project.publish_cmd(), project.path)
+        run = measure(project.publish_cmd(), project.path, env, build=project.build)
         check_fresh([site / "en" / f"{page}.html", site / "ko-en" / f"{page}.html"], marker)
         return run
 
-    return Result("translator's loop (one msgstr)", pages=project.pages), once
+    name = "translator's loop (one msgstr)" + ("" if resident else ", PUBLISH_RESIDENT=0")
+    return Result(name, pages=project.pages), once
 
 
 def watch_loop(project: Project) -> Scenario:
@@ -503,7 +564,7 @@ def author_loop(project: Project, runs: int) -> Result:
     def once(index: int) -> Run:
         marker = new_marker(index, site / "ko" / "column.html")
         edit_paragraph(source, AUTHORED_PARAGRAPH, marker)
-        run = measure(project.publish_cmd(), project.path)
+        run = measure(project.publish_cmd(), project.path, build=project.build)
         check_fresh([site / edition / "column.html" for edition in ("ko", "en", "ko-en")], marker)
         return run
 
@@ -514,7 +575,7 @@ def author_loop(project: Project, runs: int) -> Result:
 def no_change(project: Project, runs: int) -> Result:
     """`make html` again with nothing changed."""
     warm_site(project)
-    once = lambda _: measure(project.publish_cmd(), project.path)  # noqa: E731
+    once = lambda _: measure(project.publish_cmd(), project.path, build=project.build)  # noqa: E731
     return repeat(Result("make html, nothing changed", pages=project.pages), runs, once)
 
 
@@ -528,11 +589,11 @@ def make_target(project: Project, runs: int, target: str, label: str, cold: bool
     def once(_: int) -> Run:
         if cold:
             project.clean()
-        return measure(project.make_cmd(target), project.path)
+        return measure(project.make_cmd(target), project.path, build=project.build)
 
     if not cold:
         try:
-            measure(project.make_cmd(target), project.path)
+            measure(project.make_cmd(target), project.path, build=project.build)
         except CommandFailed as error:
             result.status, result.note = "failed", str(error)
             return result
@@ -797,6 +858,8 @@ def workspace(keep: bool) -> Iterator[Path]:
     try:
         yield path
     finally:
+        for socket in path.glob("**/.resident/*.sock"):  # (removing the directory would do too)
+            resident.stop(socket)
         if not keep:
             shutil.rmtree(path, ignore_errors=True)
 
@@ -827,10 +890,16 @@ def main(argv: list[str] | None = None) -> int:
 
     with workspace(args.keep) as work:
         project = copy_project(work / "project")
-        scenarios = [baseline(project), cold_html(project), translator_loop(project), watch_loop(project)]
+        scenarios = [
+            baseline(project),
+            cold_html(project),
+            translator_loop(project),
+            translator_loop(project, resident=False),
+            watch_loop(project),
+        ]
         compared = alternate(scenarios, args.runs)
         real = {
-            **dict(zip(("baseline", "cold", "translator", "watch"), compared, strict=True)),
+            **dict(zip(("baseline", "cold", "translator", "translator_own", "watch"), compared, strict=True)),
             "nochange": no_change(project, args.runs),
             "author": author_loop(project, args.runs),
             "check_po": make_target(project, args.runs, "check-po", "make check-po", cold=False),
@@ -861,6 +930,8 @@ def main(argv: list[str] | None = None) -> int:
     }
     (args.out / "bench.json").write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
     print(table(results, found))
+    own = ratio(real["translator_own"], real["cold"])
+    print(f"translator's loop without a resident publisher (PUBLISH_RESIDENT=0) / cold: {fmt(own, '×')}")
     for n, s in speedups.items():
         print(f"parallel speed-up of the plain build, -j 1 / -j 2, {n} pages: {fmt(s, '×')}")
     if scales:

@@ -15,6 +15,23 @@ set), and `dist` packs the site into a tar.gz whose bytes depend only on the fil
 
 from __future__ import annotations
 
+import os
+import sys
+import time
+from pathlib import Path
+
+#: When the interpreter started, near enough: its CPU time so far is start-up and imports.
+STARTED = time.perf_counter() - time.process_time()
+#: What that start-up is called in ``--timings``.
+STARTUP = "start-up of publish.py (Python, its imports)"
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+if __name__ == "__main__":  # before importing anything more: a resident publisher may run it all
+    from tools import resident
+
+    resident.hand_over(sys.argv[1:], STARTED)
+
 import argparse
 import contextlib
 import fcntl
@@ -27,26 +44,19 @@ import importlib
 import io
 import multiprocessing
 import multiprocessing.connection
-import os
 import re
 import runpy
 import shutil
 import subprocess
-import sys
 import tarfile
 import tempfile
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree
 
-#: When the interpreter started, near enough: its CPU time so far is start-up and imports.
-STARTED = time.perf_counter() - time.process_time()
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from tools.resident import installed_distributions
 
 if TYPE_CHECKING:
     from tools.pocheck import Project
@@ -62,7 +72,6 @@ EDITIONS = {lang: [f"language={lang}"] for lang in LANGUAGES} | {
 WRITTEN_BY = {("html", LANGUAGES[1]): SIDE_BY_SIDE}
 #: Where the language chooser sends a reader: the column itself, in their language.
 ENTRY_PAGE = "column.html"
-SPHINXOPTS = os.environ.get("SPHINXOPTS", "-nW --keep-going").split()
 #: SOURCE_DATE_EPOCH outside a git checkout: the column's publication date, 2018-01-09.
 FALLBACK_SOURCE_DATE_EPOCH = "1515456000"
 #: Builders whose output the site offers for download, built before the HTML.
@@ -109,21 +118,6 @@ def set_build_environment() -> None:
 
 
 # -- Building the editions ----------------------------------------------------
-def installed_distributions() -> list[str]:
-    """Every distribution installed in the environment, with its version: an input of every
-    edition (Sphinx, MyST, furo, but also Pygments, Jinja or an extension can change a page).
-
-    The names of the ``*.dist-info`` directories say it (``sphinx-9.0.4.dist-info``), in one
-    directory listing each; ``importlib.metadata`` took 0.1 s of every `make html` to import
-    and ask.
-    """
-    found = []
-    for entry in sys.path:
-        if entry.endswith(("site-packages", "dist-packages")) and os.path.isdir(entry):
-            found += sorted(name for name in os.listdir(entry) if name.endswith((".dist-info", ".egg-info")))
-    return found
-
-
 @dataclass(frozen=True)
 class Built:
     """What one edition's sphinx-build said and how it ended."""
@@ -140,6 +134,12 @@ def doctrees_dir(builder: str, edition: str, build_dir: Path) -> Path:
     )
 
 
+def sphinx_options() -> list[str]:
+    """SPHINXOPTS, as `make` exports it (read when a build starts: a resident publisher
+    imported this module before the caller's environment was known)."""
+    return os.environ.get("SPHINXOPTS", "-nW --keep-going").split()
+
+
 def sphinx_argv(builder: str, edition: str, build_dir: Path, options: list[str]) -> list[str]:
     """The sphinx-build arguments of one edition, into its work directory."""
     outdir = build_dir / "work" / builder / edition
@@ -148,7 +148,7 @@ def sphinx_argv(builder: str, edition: str, build_dir: Path, options: list[str])
         view = build_dir / "work" / builder / WRITTEN_BY[builder, edition]
         overrides += ["-D", f"bilingual_sidebyside_outdir={view}"]
     return [
-        "-b", builder, *SPHINXOPTS, "-q", *overrides, *options,
+        "-b", builder, *sphinx_options(), "-q", *overrides, *options,
         "-c", str(ROOT), "-d", str(doctrees_dir(builder, edition, build_dir)),
         str(ROOT / "source"), str(outdir),
     ]  # fmt: skip
@@ -830,7 +830,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--build-dir", type=Path, default=ROOT / "build")
     parser.add_argument("--timings", action="store_true", help="print how long each step took")
     args = parser.parse_args(argv)
-    TIMINGS.append(("start-up of publish.py (Python, its imports)", time.perf_counter() - STARTED))
+    TIMINGS.append((STARTUP, time.perf_counter() - STARTED))
     set_build_environment()
     try:
         written = run(args.target, args.build_dir.resolve())
@@ -854,4 +854,6 @@ def exit_now(status: int) -> None:
 
 
 if __name__ == "__main__":
-    exit_now(main())
+    status = main()
+    resident.leave_behind(sys.argv[1:])  # for the next command (it imports in the background)
+    exit_now(status)

@@ -1,0 +1,185 @@
+"""The resident publisher: a second `make html` is run by the process the first left behind.
+
+Every test runs the real tools/publish.py of a copy of the project with PUBLISH_RESIDENT=1
+(the rest of the suite turns residents off), and stops its resident at the end.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import psutil
+import pytest
+
+from tests.conftest import copy_project
+from tests.test_catalog_gate import set_translation
+from tests.test_publishing import snapshot
+
+HANDED = "handed to the resident publisher"
+OWN = "start-up of publish.py (Python, its imports)"
+AUTHOR = "작성자"
+
+
+class Copy:
+    """A copy of the project with its own build directory, publishing with residents on."""
+
+    def __init__(self, tmp_path: Path) -> None:
+        self.project = copy_project(tmp_path / "project")
+        self.build = tmp_path / "build"
+        self.catalog = self.project / "locale" / "en" / "LC_MESSAGES" / "column.po"
+
+    def env(self, **extra: str) -> dict[str, str]:
+        drop = {"SOURCE_DATE_EPOCH", "EDITION_BASEURL"}
+        return {
+            **{k: v for k, v in os.environ.items() if k not in drop},
+            "SPHINXOPTS": "-nW --keep-going",
+            "PUBLISH_RESIDENT": "1",
+            **extra,
+        }
+
+    def command(self, target: str = "html") -> list[str]:
+        publish = str(self.project / "tools" / "publish.py")
+        return [sys.executable, publish, target, "--build-dir", str(self.build), "--timings"]
+
+    def publish(self, target: str = "html", **extra: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            self.command(target), capture_output=True, text=True, check=False, env=self.env(**extra)
+        )
+
+    def sockets(self) -> list[Path]:
+        return sorted((self.build / ".resident").glob("*.sock"))
+
+    def residents(self) -> list[psutil.Process]:
+        """The resident processes serving this build directory."""
+        found = []
+        for process in psutil.process_iter(["cmdline"]):
+            cmdline = process.info["cmdline"] or []
+            if "serve" in cmdline and str(self.build) in cmdline:
+                found.append(process)
+        return found
+
+    def page(self, edition: str) -> Path:
+        return self.build / "html" / edition / "column.html"
+
+    def stop(self) -> None:
+        resident = [sys.executable, str(self.project / "tools" / "resident.py")]
+        subprocess.run([*resident, "stop", "--build-dir", str(self.build)], check=False, capture_output=True)
+        gone = wait_for(lambda: not self.residents(), 15)
+        assert gone, f"a resident publisher did not stop: {self.residents()}"
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 30) -> bool:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+@pytest.fixture
+def copy(tmp_path: Path) -> Iterator[Copy]:
+    made = Copy(tmp_path)
+    try:
+        yield made
+    finally:
+        made.stop()
+
+
+def ready(copy: Copy) -> None:
+    """Wait until a resident listens (it imports Sphinx in the background after a command)."""
+    assert wait_for(lambda: bool(copy.sockets()), 60), (copy.build / ".resident" / "resident.log").read_text()
+
+
+def shows(page: Path, text: str) -> bool:
+    return page.is_file() and text in page.read_text(encoding="utf-8")
+
+
+def test_the_second_command_is_run_by_the_resident_and_publishes_the_edit(copy: Copy) -> None:
+    first = copy.publish()
+    assert first.returncode == 0, first.stderr
+    assert OWN in first.stderr
+    ready(copy)
+    directory = copy.build / ".resident"
+    assert directory.stat().st_mode & 0o777 == 0o700, "the socket's directory must be private"
+
+    set_translation(copy.catalog, AUTHOR, lambda _: "Byline writer")
+    second = copy.publish()
+    assert second.returncode == 0, second.stderr
+    assert HANDED in second.stderr, second.stderr  # its --timings came back through the caller's stderr
+    assert f"publish: {copy.build / 'html' / 'index.html'}" in second.stdout
+    assert shows(copy.page("en"), "Byline writer") and shows(copy.page("ko-en"), "Byline writer")
+    assert len(copy.residents()) == 1, "a command run by a resident must not start another"
+
+
+def test_a_refused_catalog_fails_through_the_resident_and_keeps_the_site(copy: Copy) -> None:
+    assert copy.publish().returncode == 0
+    ready(copy)
+    good = snapshot(copy.build / "html")
+    set_translation(copy.catalog, AUTHOR, lambda _: "Byline wrtier")
+    refused = copy.publish()
+    assert HANDED in refused.stderr, refused.stderr
+    assert refused.returncode == 1
+    assert "column.po" in refused.stderr and "unknown English word: wrtier" in refused.stderr
+    assert snapshot(copy.build / "html") == good, "a refused catalog changed the published site"
+
+
+def test_the_resident_uses_the_callers_environment(copy: Copy) -> None:
+    """conf.py reads EDITION_BASEURL: the resident must not keep the value it started with."""
+    assert copy.publish().returncode == 0
+    ready(copy)
+    moved = copy.publish(EDITION_BASEURL="https://example.org/moved/")
+    assert HANDED in moved.stderr and moved.returncode == 0, moved.stderr
+    robots = (copy.build / "html" / "robots.txt").read_text(encoding="utf-8")
+    assert "Sitemap: https://example.org/moved/sitemap.xml" in robots
+    assert 'href="https://example.org/moved/en/column.html"' in copy.page("en").read_text(encoding="utf-8")
+
+
+def test_after_a_code_change_no_resident_answers_and_a_new_one_replaces_the_old(copy: Copy) -> None:
+    assert copy.publish().returncode == 0
+    ready(copy)
+    [old_socket], [old] = copy.sockets(), copy.residents()
+    extension = copy.project / "bilingual" / "freshness.py"
+    extension.write_text(extension.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+
+    after = copy.publish()
+    assert after.returncode == 0, after.stderr
+    assert OWN in after.stderr and HANDED not in after.stderr, "a resident with the old code ran the command"
+    assert wait_for(lambda: copy.sockets() and copy.sockets() != [old_socket], 60), copy.sockets()
+    assert wait_for(lambda: not old.is_running() or old.status() == psutil.STATUS_ZOMBIE, 15)
+    assert len(copy.residents()) == 1
+
+
+def test_ctrl_c_stops_the_command_and_the_published_site_stays(copy: Copy) -> None:
+    assert copy.publish().returncode == 0
+    ready(copy)
+    good = snapshot(copy.build / "html")
+    for work in ("work", "doctrees"):  # a full rebuild: long enough to be interrupted
+        subprocess.run(["rm", "-rf", str(copy.build / work)], check=True)
+    caller = subprocess.Popen(
+        copy.command(), env=copy.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    [resident] = copy.residents()
+    assert wait_for(lambda: bool(resident.children()), 30), "the resident never started the command"
+    command = resident.children()[0]
+    caller.send_signal(signal.SIGINT)
+    _, stderr = caller.communicate(timeout=60)
+    assert caller.returncode != 0, stderr
+    assert wait_for(lambda: not command.is_running() or command.status() == psutil.STATUS_ZOMBIE, 30)
+    assert snapshot(copy.build / "html") == good, "an interrupted command changed the published site"
+    again = copy.publish()  # and the resident still serves
+    assert again.returncode == 0 and HANDED in again.stderr, again.stderr
+
+
+def test_removing_the_build_directory_stops_the_resident(copy: Copy) -> None:
+    assert copy.publish().returncode == 0
+    ready(copy)
+    [resident] = copy.residents()
+    subprocess.run(["rm", "-rf", str(copy.build)], check=True)
+    assert wait_for(lambda: not resident.is_running() or resident.status() == psutil.STATUS_ZOMBIE, 15)
