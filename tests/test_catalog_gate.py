@@ -186,6 +186,8 @@ BREAKAGES = [
         "as a heading, not as one paragraph",
     ),
     Breakage("misspelling", COLUMN, edit("작성자", lambda s: "Auhtor"), "unknown English word: Auhtor"),
+    Breakage("repeated word", COLUMN, edit("작성자", lambda s: "Author Author"), "pofilter doublewords"),
+    Breakage("trailing space", COLUMN, edit("작성자", lambda s: "Author "), "pofilter endwhitespace"),
     Breakage(
         "wrong Language header",
         COLUMN,

@@ -6,7 +6,7 @@ import re
 from functools import cache
 
 from translate.filters import checks
-from translate.storage import po
+from translate.storage import base
 
 from tools.pocheck.catalogs import Entry, Problem, Project
 
@@ -32,7 +32,7 @@ def check(project: Project, entry: Entry) -> list[Problem]:
     """Any HTML tag, script URL or ``{{``/``{%`` that the msgstr has and the msgid lacks is an error."""
     source, target = masked(entry.msgid), masked(entry.msgstr)
     problems = []
-    unit = po.pounit(source)
+    unit = base.TranslationUnit(source)  # (a PO unit would format itself as PO text)
     unit.target = target
     if xmltags_checker().run_filters(unit):
         added = sorted(set(TAG_NAME.findall(target)) - set(TAG_NAME.findall(source)))
