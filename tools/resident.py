@@ -404,7 +404,9 @@ def run_command(publisher: ModuleType, request: dict, fds: list[int]) -> None:
     os.chdir(request["cwd"])
     os.environ.clear()
     os.environ.update(request["env"])
+    time.tzset()  # (the caller's TZ)
     os.umask(request["umask"])
+    sys.argv = [str(Path(publisher.__file__).resolve()), *request["argv"]]  # (--help names publish.py)
     tty = os.isatty(1)
     sys.stdin = open(0, encoding=sys.stdin.encoding, closefd=False)  # noqa: SIM115
     sys.stdout = open(1, "w", 1 if tty else -1, sys.stdout.encoding, closefd=False)  # noqa: SIM115
