@@ -56,13 +56,14 @@ class Copy:
         return sorted((self.build / ".resident").glob("*.sock"))
 
     def residents(self) -> list[psutil.Process]:
-        """The resident processes serving this build directory."""
-        found = []
-        for process in psutil.process_iter(["cmdline"]):
+        """The resident processes serving this build directory (not the commands they forked,
+        which have the same command line)."""
+        found = {}
+        for process in psutil.process_iter(["cmdline", "ppid"]):
             cmdline = process.info["cmdline"] or []
             if "serve" in cmdline and str(self.build) in cmdline:
-                found.append(process)
-        return found
+                found[process.pid] = process
+        return [process for process in found.values() if process.info["ppid"] not in found]
 
     def page(self, edition: str) -> Path:
         return self.build / "html" / edition / "column.html"
@@ -183,3 +184,13 @@ def test_removing_the_build_directory_stops_the_resident(copy: Copy) -> None:
     [resident] = copy.residents()
     subprocess.run(["rm", "-rf", str(copy.build)], check=True)
     assert wait_for(lambda: not resident.is_running() or resident.status() == psutil.STATUS_ZOMBIE, 15)
+
+
+def test_an_idle_resident_stops_and_removes_its_socket(copy: Copy) -> None:
+    assert copy.publish(PUBLISH_RESIDENT_IDLE="1").returncode == 0  # (the resident inherits it)
+    ready(copy)
+    [resident] = copy.residents()
+    assert wait_for(lambda: not resident.is_running() or resident.status() == psutil.STATUS_ZOMBIE, 30)
+    assert not copy.sockets()
+    log = (copy.build / ".resident" / "resident.log").read_text(encoding="utf-8")
+    assert "serving" in log and "stopped" in log

@@ -130,17 +130,15 @@ class PeakMemory:
 
 
 def residents(build: Path) -> list[psutil.Process]:
-    """The resident publishers serving *build* (tools/resident.py), with their commands."""
-    found = []
-    for process in psutil.process_iter(["cmdline"]):
+    """The resident publishers serving *build* (tools/resident.py); not the commands they
+    forked, which have the same command line (their trees include those)."""
+    found = {}
+    for process in psutil.process_iter(["cmdline", "ppid"]):
         cmdline = process.info["cmdline"] or []
-        if (
-            any(arg.endswith("resident.py") for arg in cmdline)
-            and "serve" in cmdline
-            and str(build) in cmdline
-        ):
-            found.append(process)
-    return found
+        serves = "serve" in cmdline and str(build) in cmdline
+        if serves and any(arg.endswith("resident.py") for arg in cmdline):
+            found[process.pid] = process
+    return [process for process in found.values() if process.info["ppid"] not in found]
 
 
 def commands_cpu(processes: list[psutil.Process]) -> float:

@@ -254,7 +254,7 @@ def serve(publisher: ModuleType, path: Path, digest: str) -> None:
     """Answer commands until idle for too long, told to stop, or the socket is gone."""
     os.chmod(path.parent, 0o700)
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    partial = path.with_name(f".{path.stem}.{os.getpid()}")
+    partial = path.with_name(f".{os.getpid()}.partial")  # (no longer than the socket's own name)
     partial.unlink(missing_ok=True)
     listener.bind(str(partial))
     listener.listen(16)
