@@ -425,3 +425,29 @@ def test_edition_digest_names_every_installed_package_and_its_version() -> None:
     for name, version in [("sphinx", sphinx.__version__), ("myst_parser", myst_parser.__version__)]:
         assert f"{name}-{version}.dist-info" in names
     assert any(name.startswith(f"furo-{furo.__version__}") for name in names)
+
+
+def test_ctrl_c_during_the_swap_is_held_until_the_new_site_is_in_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Between its two renames the swap has no site at all; a Ctrl-C there is held until both
+    are done (the interrupt is then raised, with the new site in place)."""
+    import os
+    import signal
+
+    target, staging = tmp_path / "html", tmp_path / ".html.staging"
+    for directory, text in ((target, "old"), (staging, "new")):
+        directory.mkdir()
+        (directory / "index.html").write_text(text, encoding="utf-8")
+    rename = Path.rename
+
+    def interrupted_rename(self: Path, destination: Path) -> Path:
+        moved = rename(self, destination)
+        if self == target:  # the old site has just been moved aside
+            os.kill(os.getpid(), signal.SIGINT)
+        return moved
+
+    monkeypatch.setattr(Path, "rename", interrupted_rename)
+    with pytest.raises(KeyboardInterrupt):
+        publisher.publish(staging, target)
+    assert (target / "index.html").read_text(encoding="utf-8") == "new"

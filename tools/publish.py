@@ -47,6 +47,7 @@ import multiprocessing.connection
 import re
 import runpy
 import shutil
+import signal
 import subprocess
 import tarfile
 import tempfile
@@ -398,9 +399,15 @@ def publish(staging: Path, target: Path) -> None:
             raise
     old = target.with_name(f".{target.name}.old")
     shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
-        target.rename(old)
-    staging.rename(target)
+    # Ctrl-C (or SIGTERM) between the two renames would leave no site at all: they are held
+    # until both are done.
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM, signal.SIGHUP})
+    try:
+        if target.exists():
+            target.rename(old)
+        staging.rename(target)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
     shutil.rmtree(old, ignore_errors=True)
 
 
