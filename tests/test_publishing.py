@@ -448,6 +448,12 @@ def test_ctrl_c_during_the_swap_is_held_until_the_new_site_is_in_place(
         return moved
 
     monkeypatch.setattr(Path, "rename", interrupted_rename)
-    with pytest.raises(KeyboardInterrupt):
-        publisher.publish(staging, target)
+    other = threading.Event()  # another thread is running, as a watcher's or a server's would
+    helper = threading.Thread(target=other.wait, daemon=True)
+    helper.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            publisher.publish(staging, target)
+    finally:
+        other.set()
     assert (target / "index.html").read_text(encoding="utf-8") == "new"
