@@ -20,8 +20,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[bench.Project]
     project = bench.copy_project(tmp_path_factory.mktemp("bench") / "project")
     bench.warm_site(project)
     yield project
-    for socket in (project.build / ".resident").glob("*.sock"):
-        bench.resident.stop(socket)
+    bench.resident.stop_all(project.build)
 
 
 class NoRebuild(bench.Project):

@@ -20,6 +20,8 @@ import pytest
 from tests.conftest import copy_project
 from tests.test_catalog_gate import set_translation
 from tests.test_publishing import snapshot
+from tests.test_watch import shows
+from tools import bench
 
 HANDED = "handed to the resident publisher"
 OWN = "start-up of publish.py (Python, its imports)"
@@ -56,21 +58,15 @@ class Copy:
         return sorted((self.build / ".resident").glob("*.sock"))
 
     def residents(self) -> list[psutil.Process]:
-        """The resident processes serving this build directory (not the commands they forked,
-        which have the same command line)."""
-        found = {}
-        for process in psutil.process_iter(["cmdline", "ppid"]):
-            cmdline = process.info["cmdline"] or []
-            if "serve" in cmdline and str(self.build) in cmdline:
-                found[process.pid] = process
-        return [process for process in found.values() if process.info["ppid"] not in found]
+        """The resident processes serving this build directory."""
+        return bench.residents(self.build)
 
     def page(self, edition: str) -> Path:
         return self.build / "html" / edition / "column.html"
 
     def stop(self) -> None:
-        resident = [sys.executable, str(self.project / "tools" / "resident.py")]
-        subprocess.run([*resident, "stop", "--build-dir", str(self.build)], check=False, capture_output=True)
+        command = [sys.executable, str(self.project / "tools" / "resident.py"), "stop"]  # (`make stop`)
+        subprocess.run([*command, "--build-dir", str(self.build)], check=False, capture_output=True)
         gone = wait_for(lambda: not self.residents(), 15)
         assert gone, f"a resident publisher did not stop: {self.residents()}"
 
@@ -95,11 +91,7 @@ def copy(tmp_path: Path) -> Iterator[Copy]:
 
 def ready(copy: Copy) -> None:
     """Wait until a resident listens (it imports Sphinx in the background after a command)."""
-    assert wait_for(lambda: bool(copy.sockets()), 60), (copy.build / ".resident" / "resident.log").read_text()
-
-
-def shows(page: Path, text: str) -> bool:
-    return page.is_file() and text in page.read_text(encoding="utf-8")
+    assert bench.settle(copy.build), (copy.build / ".resident" / "resident.log").read_text()
 
 
 def test_the_second_command_is_run_by_the_resident_and_publishes_the_edit(copy: Copy) -> None:

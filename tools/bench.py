@@ -153,12 +153,15 @@ def commands_cpu(processes: list[psutil.Process]) -> float:
     return total
 
 
-def settle(build: Path, timeout: float = 60) -> None:
-    """Wait until the resident a command left behind listens: it imports Sphinx in the
-    background, and that must not overlap the next measured run."""
+def settle(build: Path, timeout: float = 60) -> bool:
+    """Wait until the resident a command left behind listens (it imports Sphinx in the
+    background, and that must not overlap the next measured run); False if none did."""
     deadline = time.monotonic() + timeout
-    while not list((build / ".resident").glob("*.sock")) and time.monotonic() < deadline:
+    while not list((build / resident.DIRECTORY).glob("*.sock")):
+        if time.monotonic() > deadline:
+            return False
         time.sleep(0.02)
+    return True
 
 
 def measure(cmd: list[str], cwd: Path, env: dict[str, str] | None = None, build: Path | None = None) -> Run:
@@ -877,8 +880,8 @@ def workspace(keep: bool) -> Iterator[Path]:
     try:
         yield path
     finally:
-        for socket in path.glob("**/.resident/*.sock"):  # (removing the directory would do too)
-            resident.stop(socket)
+        for directory in path.glob(f"**/{resident.DIRECTORY}"):  # (removing them would do too)
+            resident.stop_all(directory.parent)
         if not keep:
             shutil.rmtree(path, ignore_errors=True)
 

@@ -242,6 +242,17 @@ def preload_sphinx() -> None:
         gc.enable()
 
 
+def preload_everything() -> None:
+    """What a resident process (``make watch``, the resident publisher) imports before its
+    first command: Sphinx and the extensions, and the catalog gate's checks (the gate runs
+    in a fork of the command's process too)."""
+    preload_sphinx()
+    from tools.pocheck import content_checks
+
+    content_checks()
+    gc.freeze()
+
+
 def run_sphinx(argv: list[str], log: str) -> None:
     """In a forked child: run sphinx-build with its output going to *log*, exit with its status."""
     with open(log, "w") as out:

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import gc
+import functools
 import hashlib
 import json
 import os
@@ -79,6 +79,7 @@ def installed_distributions() -> list[str]:
     return found
 
 
+@functools.cache  # (asked before a command, and again after one that ran here)
 def code_digest() -> str:
     """What a resident must share with its caller: the Python and its settings, the
     installed distributions, and every file of the project's code."""
@@ -149,10 +150,8 @@ def hand_over(argv: list[str], started: float) -> None:
         "fds": fds,
         "startup": time.perf_counter() - started,
     }
-    payload = json.dumps(request).encode("utf-8", "surrogateescape")
     try:
-        socket.send_fds(connection, [len(payload).to_bytes(8, "big")], fds)
-        connection.sendall(payload)
+        send(connection, request, fds)
         replies = connection.makefile("r", encoding="utf-8")
         first = replies.readline().split()
     except OSError:
@@ -175,6 +174,14 @@ def hand_over(argv: list[str], started: float) -> None:
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(status)
+
+
+def send(connection: socket.socket, request: dict, fds: list[int]) -> None:
+    """A request as the resident reads it (``receive``): its length with the descriptors,
+    then the request as JSON."""
+    payload = json.dumps(request).encode("utf-8", "surrogateescape")
+    socket.send_fds(connection, [len(payload).to_bytes(8, "big")], fds)
+    connection.sendall(payload)
 
 
 def valid_fd(fd: int) -> bool:
@@ -237,11 +244,8 @@ def serve_main(build_dir: Path) -> None:
     try:
         sys.path.insert(0, str(ROOT))
         from tools import publish
-        from tools.pocheck import content_checks
 
-        publish.preload_sphinx()
-        content_checks()  # the gate's checks (the gate runs in a fork of a command's process)
-        gc.freeze()
+        publish.preload_everything()
         serve(publish, path, digest)
     except BaseException:  # nobody is listening: the log says it
         import traceback
@@ -443,6 +447,11 @@ def reap() -> list[tuple[int, int]]:
     return ended
 
 
+def stop_all(build_dir: Path) -> int:
+    """Stop every resident of *build_dir* (``make stop``); return how many there were."""
+    return sum(stop(path) for path in sorted((build_dir / DIRECTORY).glob("*.sock")))
+
+
 def stop_others(path: Path) -> None:
     """Stop the residents of this build directory that serve other code."""
     for other in path.parent.glob("*.sock"):
@@ -456,9 +465,7 @@ def stop(path: Path) -> bool:
     connection.settimeout(5)
     try:
         connection.connect(str(path))
-        payload = json.dumps({"stop": True}).encode()
-        socket.send_fds(connection, [len(payload).to_bytes(8, "big")], [])
-        connection.sendall(payload)
+        send(connection, {"stop": True}, [])
         if not connection.recv(64).startswith(b"stopping"):
             return False
         deadline = time.monotonic() + 5  # it removes its socket last, once its commands ended
@@ -482,8 +489,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.action == "serve":
         serve_main(args.build_dir.resolve())
         return 0
-    sockets = sorted((args.build_dir.resolve() / DIRECTORY).glob("*.sock"))
-    stopped = sum(stop(path) for path in sockets)
+    stopped = stop_all(args.build_dir.resolve())
     print(f"resident: stopped {stopped} resident publisher(s) of {args.build_dir}")
     return 0
 

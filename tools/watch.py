@@ -30,11 +30,11 @@ import watchfiles
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tools import publish  # noqa: E402
+from tools import publish, resident  # noqa: E402
 
 #: What a build reads; a change to the code among it restarts the watcher.
 WATCHED = ("conf.py", "source", "locale", "bilingual", "tools")
-CODE = ("conf.py", "bilingual", "tools")
+CODE = resident.CODE
 #: How often the wait for a change wakes up when nothing changed, in milliseconds.
 WAKE_MS = 100
 
@@ -78,10 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("watchfiles").setLevel(logging.ERROR)
     build_dir = args.build_dir.resolve()
     publish.set_build_environment()
-    publish.preload_sphinx()  # once: every build is forked from this process
-    from tools.pocheck import content_checks
-
-    content_checks()  # the gate's checks too (the gate runs in a fork of this process)
+    publish.preload_everything()  # once: every build is forked from this process
     changes = watchfiles.watch(
         *(ROOT / name for name in WATCHED),
         watch_filter=BuildInputs(),

@@ -5,10 +5,9 @@ from __future__ import annotations
 from functools import cache
 
 from translate.filters import checks
-from translate.storage import base
 
 from tools.pocheck.catalogs import Entry, Problem, Project
-from tools.pocheck.security import masked
+from tools.pocheck.security import masked, toolkit_unit
 
 #: The pofilter checks used, and what to do when one fails. Others do not fit Korean sources
 #: (numbers, brackets, capitalisation, sentence counts) or are done here for MyST (xmltags).
@@ -32,8 +31,7 @@ def checker() -> checks.StandardChecker:
 
 def check(project: Project, entry: Entry) -> list[Problem]:
     """Run the pofilter checks on the message with its roles and code spans masked."""
-    unit = base.TranslationUnit(masked(entry.msgid))  # (a PO unit would format itself as PO text)
-    unit.target = masked(entry.msgstr)
+    unit = toolkit_unit(masked(entry.msgid), masked(entry.msgstr))
     return [
         entry.problem(f"pofilter {name}: {failure}", FILTERS[name])
         for name, failure in sorted(checker().run_filters(unit).items())
