@@ -39,11 +39,26 @@ def site_tree(app: Sphinx) -> str | None:
     return cache["root"]
 
 
-def page_tree(tree: str, pagename: str, target_uri: str) -> str:
+def relative_tree(app: Sphinx, tree: str, directory: str) -> str:
+    """The site tree with its links relative to *directory*, computed once per directory.
+
+    (Per page, it made every page cost time in proportion to the number of pages.) The
+    links are made relative to a page named ``\0`` there, which no link names: the link
+    to the page itself becomes its file name, and `page_tree` replaces that entry.
+    """
+    cache = app.builder.__dict__.setdefault("_bilingual_navigation", {})
+    key = ("directory", directory)
+    if key not in cache:
+        base = f"{directory}/\0"
+        cache[key] = RELATIVE_HREF.sub(lambda href: f'href="{relative_uri(base, href[1])}"', tree)
+    return cache[key]
+
+
+def page_tree(app: Sphinx, tree: str, pagename: str, target_uri: str) -> str:
     """The site tree as seen from *pagename*: its links made relative, its own entry current."""
     if "/" in pagename:
-        tree = RELATIVE_HREF.sub(lambda href: f'href="{relative_uri(target_uri, href[1])}"', tree)
-        target_uri = relative_uri(target_uri, target_uri)
+        directory, _, target_uri = target_uri.rpartition("/")
+        tree = relative_tree(app, tree, directory)
     entry = f'<li class="toctree-l1"><a class="reference internal" href="{target_uri}">'
     at = tree.find(entry)
     if at < 0:
@@ -61,7 +76,7 @@ def add_navigation(
         return
     tree = site_tree(app)
     if tree is not None:
-        context[CONTEXT_KEY] = page_tree(tree, pagename, app.builder.get_target_uri(pagename))
+        context[CONTEXT_KEY] = page_tree(app, tree, pagename, app.builder.get_target_uri(pagename))
 
 
 def use_cached_navigation(app: Sphinx) -> None:
