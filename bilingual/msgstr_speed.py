@@ -12,13 +12,17 @@ parser: most of the time of an English build went there (see README.md, "Perform
   parse started while another is running gets a parser of its own.
 - Sphinx's ``Locale`` parses every message twice (once per phase); the second phase
   gets the first phase's result (``MessageReuse``).
+- For every message, Sphinx's ``_NodeUpdater`` looks through the original and the
+  translation five times for references of five kinds (footnotes, named references,
+  citations, cross-references); most messages have none of them, and one look that
+  notes which kinds are there lets those updates skip (``ReferenceKinds``).
 """
 
 from __future__ import annotations
 
 import copy
 import functools
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from docutils import nodes
 from docutils.frontend import get_default_settings
@@ -26,6 +30,7 @@ from docutils.parsers.rst import Parser as RSTParser
 from docutils.utils import new_document
 from myst_parser.mdit_to_docutils import base
 from myst_parser.parsers import sphinx_
+from sphinx import addnodes
 from sphinx.transforms import i18n
 
 if TYPE_CHECKING:
@@ -135,6 +140,50 @@ class MessageReuse:
         return patch
 
 
+class ReferenceKinds:
+    """Skip each reference update of ``_NodeUpdater`` when neither tree has that kind of node."""
+
+    #: Each update, and the nodes it looks for (in the original and the translation).
+    UPDATES: ClassVar[dict[str, type[nodes.Element]]] = {
+        "update_autofootnote_references": nodes.footnote_reference,
+        "update_refnamed_references": nodes.reference,
+        "update_refnamed_footnote_references": nodes.footnote_reference,
+        "update_citation_references": nodes.citation_reference,
+        "update_pending_xrefs": addnodes.pending_xref,
+    }
+
+    def __init__(self) -> None:
+        self.skipped = 0  # (for the tests)
+
+    @staticmethod
+    def kinds(updater: i18n._NodeUpdater) -> frozenset[type]:
+        """The classes of the nodes in the original and the translation, looked up once."""
+        found = updater.__dict__.get("bilingual_kinds")
+        if found is None:
+            found = frozenset(
+                type(node) for tree in (updater.node, updater.patch) for node in tree.findall(nodes.Element)
+            )
+            updater.bilingual_kinds = found  # type: ignore[attr-defined]
+        return found
+
+    def wrap(self, name: str, wanted: type[nodes.Element]) -> object:
+        update = getattr(i18n._NodeUpdater, name)
+        reference_kinds = self
+
+        def skip_if_absent(updater: i18n._NodeUpdater) -> None:
+            if any(issubclass(kind, wanted) for kind in reference_kinds.kinds(updater)):
+                update(updater)
+            else:
+                reference_kinds.skipped += 1
+
+        skip_if_absent.bilingual = True  # type: ignore[attr-defined]
+        return skip_if_absent
+
+    def install(self) -> None:
+        for name, wanted in self.UPDATES.items():
+            setattr(i18n._NodeUpdater, name, self.wrap(name, wanted))
+
+
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("myst_parser")
     base.make_document = make_document
@@ -147,4 +196,6 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         i18n.Locale.apply = reuse.locale_apply()
         i18n.extract_messages = reuse.extract_messages
         i18n._publish_msgstr = reuse.publish_msgstr
+    if not getattr(i18n._NodeUpdater.update_pending_xrefs, "bilingual", False):
+        ReferenceKinds().install()
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -176,13 +176,21 @@ def test_a_failing_view_fails_the_translation_build(make_app, rootdir, tmp_path)
 
 
 def build_variant(
-    make_app, rootdir: Path, tmp_path: Path, variant: str, extensions: list[str]
+    make_app, rootdir: Path, tmp_path: Path, variant: str, extensions: list[str], more: str = ""
 ) -> SphinxTestApp:
-    """The English build of test-bilingual in its own directory, with *extensions* added."""
-    shutil.copytree(rootdir / "test-bilingual", tmp_path / variant)
+    """The English build of test-bilingual in its own directory, with *extensions* added
+    (and *more*, a MyST paragraph and its catalog entry, appended to the index page)."""
+    srcdir = tmp_path / variant
+    shutil.copytree(rootdir / "test-bilingual", srcdir)
+    if more:
+        paragraph, entry = more.split("\n\n", 1)
+        with (srcdir / "index.md").open("a", encoding="utf-8") as page:
+            page.write(f"\n{paragraph}\n")
+        with (srcdir / "locale" / "en" / "LC_MESSAGES" / "index.po").open("a", encoding="utf-8") as po:
+            po.write(f"\n{entry}\n")
     app = make_app(
         "html",
-        srcdir=tmp_path / variant,
+        srcdir=srcdir,
         confoverrides={"language": "en", "extensions": [*BILINGUAL_EXTENSIONS, *extensions]},
     )
     app.build()
@@ -191,6 +199,14 @@ def build_variant(
 
 def translated_pages(app: SphinxTestApp) -> dict[str, str]:
     return {page.name: str(html(app, page.stem).body) for page in app.outdir.glob("*.html")}
+
+
+#: A message with a link, whose translation drops one of its two term references.
+REFERENCES = """{term}`사과`와 {term}`배`를 [비교](https://example.org/)한다.
+
+msgid "{term}`사과`와 {term}`배`를 [비교](https://example.org/)한다."
+msgstr "We [compare](https://example.org/) {term}`apples <사과>` with pears."
+"""
 
 
 def test_cached_parser_and_settings_give_the_same_translated_pages(make_app, rootdir, tmp_path) -> None:
@@ -202,10 +218,16 @@ def test_cached_parser_and_settings_give_the_same_translated_pages(make_app, roo
 
     originals = (base.make_document, sphinx_.create_md_parser, sphinx_.MystParser.parse)
     sphinx_i18n = (i18n.Locale.apply, i18n.extract_messages, i18n._publish_msgstr)
-    pages = {}
+    updates = {name: getattr(i18n._NodeUpdater, name) for name in msgstr_speed.ReferenceKinds.UPDATES}
+    pages, warnings = {}, {}
     for variant, extensions in [("myst", []), ("cached", ["bilingual.msgstr_speed"])]:
-        app = build_variant(make_app, rootdir, tmp_path, variant, extensions)
+        app = build_variant(make_app, rootdir, tmp_path, variant, extensions, more=REFERENCES)
         pages[variant] = translated_pages(app)
+        warnings[variant] = [  # on the pages (not a second application's notes on its set-up)
+            line.replace(str(app.srcdir), "SRC")
+            for line in app.warning.getvalue().splitlines()
+            if str(app.srcdir) in line
+        ]
     try:
         assert base.make_document is msgstr_speed.make_document
         first, second = base.make_document(), base.make_document()
@@ -213,11 +235,21 @@ def test_cached_parser_and_settings_give_the_same_translated_pages(make_app, roo
         cache = sphinx_.create_md_parser.__self__
         assert cache.depth == 0 and cache.parsers, "the parser was not reused"
         assert i18n._publish_msgstr.__self__.reused > 0, "phase 2 of Locale parsed its messages again"
+        skip = i18n._NodeUpdater.update_citation_references
+        assert skip.__closure__ and any(
+            getattr(cell.cell_contents, "skipped", 0) > 0 for cell in skip.__closure__
+        ), "no reference update was skipped"
     finally:
         base.make_document, sphinx_.create_md_parser, sphinx_.MystParser.parse = originals
         i18n.Locale.apply, i18n.extract_messages, i18n._publish_msgstr = sphinx_i18n
+        for name, update in updates.items():
+            setattr(i18n._NodeUpdater, name, update)
     assert pages["cached"] == pages["myst"]
     assert "We compare" in pages["cached"]["index.html"]
+    assert 'href="https://example.org/"' in pages["cached"]["index.html"]
+    # The updates that did run still compare the references: the dropped term is reported.
+    assert any("index.md:31: WARNING: inconsistent term references" in line for line in warnings["cached"])
+    assert warnings["cached"] == warnings["myst"]
 
 
 def test_stems_cached_per_build_give_the_same_search_index(make_app, rootdir, tmp_path) -> None:
