@@ -12,6 +12,11 @@ parser: most of the time of an English build went there (see README.md, "Perform
   parse started while another is running gets a parser of its own.
 - Sphinx's ``Locale`` parses every message twice (once per phase); the second phase
   gets the first phase's result (``MessageReuse``).
+- And it parses each message as a document of its own. A page's one-line messages that
+  cannot open or close a block are parsed together instead, as the paragraphs of one
+  document (``batch_parse``); a batch that comes out as anything but exactly one
+  paragraph per message, or with a warning, an id or a system message, is thrown away
+  and its messages are parsed one by one, as Sphinx does.
 - For every message, Sphinx's ``_NodeUpdater`` looks through the original and the
   translation five times for references of five kinds (footnotes, named references,
   citations, cross-references); most messages have none of them, and one look that
@@ -22,6 +27,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import re
 from typing import TYPE_CHECKING, ClassVar
 
 from docutils import nodes
@@ -32,6 +38,8 @@ from myst_parser.mdit_to_docutils import base
 from myst_parser.parsers import sphinx_
 from sphinx import addnodes
 from sphinx.transforms import i18n
+from sphinx.util import logging
+from sphinx.util.nodes import LITERAL_TYPE_NODES
 
 if TYPE_CHECKING:
     from docutils.frontend import Values
@@ -87,14 +95,27 @@ class ParserCache:
         return parse
 
 
+Key = tuple[str, str, "int | None"]
+
+#: A message parsed in a batch: one line, without space at either end, that starts with
+#: nothing that can begin a block (a heading, list, quotation, fence, table, target,
+#: comment, field, HTML block, link or footnote definition, indented code).
+BATCHABLE = re.compile(r"(?!\s|[#>*+\-=_~`:|%(<!$^]|\d+[.)]|\[[^\]]*\]:|\[\^)[^\n\r]*(?<!\s)")
+#: Below this many batchable messages on a page, they are parsed one by one.
+BATCH_FROM = 2
+
+
 class MessageReuse:
-    """Parse each message of a page once, not once per phase of Sphinx's ``Locale``.
+    """Parse each message of a page once, and a page's simple messages in one document.
 
     ``Locale.apply`` walks the page's messages twice: phase 1 parses every msgstr to
     rename section targets and keeps the result only for titles and glossary terms;
     phase 2 parses the same msgstr, with the same arguments, for every other message.
     Phase 1's parses are kept, and phase 2 gets each back untouched (in order, per
     message); one that phase 1 used is never handed out again.
+
+    Before phase 1, the messages it will parse are listed as it lists them, and those
+    that `BATCHABLE` accepts are parsed at once (`batch_parse`).
     """
 
     def __init__(self) -> None:
@@ -103,7 +124,10 @@ class MessageReuse:
         self.apply = i18n.Locale.apply
         self.phase = 0
         self.reused = 0  # (for the tests)
-        self.kept: dict[tuple[str, str, int | None], list[nodes.Element]] = {}
+        self.batched = 0  # (for the tests)
+        self.unbatched = 0  # batches dropped (for the tests)
+        self.kept: dict[Key, list[nodes.Element]] = {}
+        self.ready: dict[Key, list[nodes.Element]] = {}
 
     def locale_apply(self) -> object:
         reuse = self
@@ -111,12 +135,87 @@ class MessageReuse:
         def apply(transform: i18n.Locale, **kwargs: object) -> None:
             reuse.phase, reuse.kept = 0, {}
             try:
+                reuse.ready = reuse.batch_parse(transform)
                 reuse.apply(transform, **kwargs)
             finally:
-                reuse.phase, reuse.kept = 0, {}
+                reuse.phase, reuse.kept, reuse.ready = 0, {}, {}
 
         apply.bilingual = True  # type: ignore[attr-defined]
         return apply
+
+    def phase_one(self, transform: i18n.Locale) -> list[tuple[str, int | None]]:
+        """The (msgstr, line) that phase 1 of ``Locale.apply`` will parse, in order.
+
+        (The same steps as Sphinx 9's ``Locale.apply`` up to its ``_publish_msgstr``.)
+        """
+        env, config = transform.env, transform.config
+        domain = i18n.docname_to_domain(env.current_document.docname, config.gettext_compact)
+        catalog, has_catalog = i18n.init_locale(
+            [env.srcdir / directory for directory in config.locale_dirs], config.language, domain
+        )
+        if not has_catalog:
+            return []
+        catalogues = [getattr(catalog, "_catalog", None)]
+        while (catalog := catalog._fallback) is not None:  # type: ignore[attr-defined]
+            catalogues.append(getattr(catalog, "_catalog", None))
+        merged: dict[str, str] = {}
+        for catalogue in filter(None, reversed(catalogues)):
+            merged |= catalogue
+        parsed = []
+        for node, message in self.extract(transform.document):
+            msgstr = merged.get(message, "")
+            if not isinstance(node, LITERAL_TYPE_NODES):
+                msgstr, _ = i18n.parse_noqa(msgstr)
+            if not msgstr.strip() or msgstr == message:
+                continue
+            if msgstr.strip().endswith("::"):
+                msgstr += "\n\n   dummy literal"
+            if isinstance(node, LITERAL_TYPE_NODES):
+                msgstr = "::\n\n" + i18n.indent(msgstr, " " * 3)
+            parsed.append((msgstr, node.line))
+        return parsed
+
+    def batch_parse(self, transform: i18n.Locale) -> dict[Key, list[nodes.Element]]:
+        """Parse the page's batchable messages in one document: each message's paragraph,
+        with the source and line numbers its own parse would have given it."""
+        source = transform.document["source"]
+        batch = [(msgstr, line) for msgstr, line in self.phase_one(transform) if BATCHABLE.fullmatch(msgstr)]
+        if len(batch) < BATCH_FROM:
+            return {}
+        with logging.suppress_logging() as logged:
+            first = self.publish(
+                "\n\n".join(msgstr for msgstr, _ in batch),
+                source,
+                -1,
+                config=transform.config,
+                env=transform.env,
+                registry=transform.env._registry,
+                settings=transform.document.settings,
+            )
+        document = first.parent
+        if (
+            logged.buffer
+            or not isinstance(document, nodes.document)
+            or len(document.children) != len(batch)
+            or not all(isinstance(paragraph, nodes.paragraph) for paragraph in document.children)
+            or any(
+                isinstance(node, nodes.system_message) or node["ids"] or node["names"]
+                for node in document.findall(nodes.Element)
+            )
+        ):
+            self.unbatched += 1
+            return {}  # (parsed one by one instead, and what it logged is logged then)
+        batch_source = f"{source}:-1:<translated>"
+        ready: dict[Key, list[nodes.Element]] = {}
+        for paragraph, (msgstr, line) in zip(list(document.children), batch, strict=True):
+            own_source, offset = f"{source}:{line}:<translated>", (paragraph.line or 1) - 1
+            for node in paragraph.findall(nodes.Node):
+                if node.source == batch_source:
+                    node.source = own_source
+                if node.line is not None:
+                    node.line -= offset
+            ready.setdefault((msgstr, source, line), []).append(paragraph)
+        return ready
 
     def extract_messages(self, doctree: nodes.Element) -> object:
         """Sphinx's ``extract_messages``; counts the phases of a ``Locale.apply``."""
@@ -127,6 +226,10 @@ class MessageReuse:
         self, source: str, source_path: str, source_line: int, **kwargs: object
     ) -> nodes.Element:
         key = (source, source_path, source_line)
+        patch = None
+        if self.phase == 1 and self.ready.get(key):
+            patch = self.ready[key].pop(0)
+            self.batched += 1
         if self.phase == 2:
             kept = self.kept.get(key, [])
             while kept:
@@ -134,7 +237,8 @@ class MessageReuse:
                 if all(child.parent is patch for child in patch.children):  # not used by phase 1
                     self.reused += 1
                     return patch
-        patch = self.publish(source, source_path, source_line, **kwargs)
+        if patch is None:
+            patch = self.publish(source, source_path, source_line, **kwargs)
         if self.phase == 1:
             self.kept.setdefault(key, []).append(patch)
         return patch

@@ -176,18 +176,28 @@ def test_a_failing_view_fails_the_translation_build(make_app, rootdir, tmp_path)
 
 
 def build_variant(
-    make_app, rootdir: Path, tmp_path: Path, variant: str, extensions: list[str], more: str = ""
+    make_app,
+    rootdir: Path,
+    tmp_path: Path,
+    variant: str,
+    extensions: list[str],
+    more: dict[str, list[tuple[str, str]]] | None = None,
 ) -> SphinxTestApp:
     """The English build of test-bilingual in its own directory, with *extensions* added
-    (and *more*, a MyST paragraph and its catalog entry, appended to the index page)."""
+    (and *more*: per page, Korean paragraphs appended to it, with their translations)."""
     srcdir = tmp_path / variant
     shutil.copytree(rootdir / "test-bilingual", srcdir)
-    if more:
-        paragraph, entry = more.split("\n\n", 1)
-        with (srcdir / "index.md").open("a", encoding="utf-8") as page:
-            page.write(f"\n{paragraph}\n")
-        with (srcdir / "locale" / "en" / "LC_MESSAGES" / "index.po").open("a", encoding="utf-8") as po:
-            po.write(f"\n{entry}\n")
+    for page, paragraphs in (more or {}).items():
+        catalog = srcdir / "locale" / "en" / "LC_MESSAGES" / f"{page}.po"
+        if not catalog.exists():
+            catalog.write_text(
+                'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n', encoding="utf-8"
+            )
+        for korean, english in paragraphs:
+            with (srcdir / f"{page}.md").open("a", encoding="utf-8") as source:
+                source.write(f"\n{korean}\n")
+            with catalog.open("a", encoding="utf-8") as po:
+                po.write(f'\nmsgid "{korean}"\nmsgstr "{english}"\n')
     app = make_app(
         "html",
         srcdir=srcdir,
@@ -201,12 +211,23 @@ def translated_pages(app: SphinxTestApp) -> dict[str, str]:
     return {page.name: str(html(app, page.stem).body) for page in app.outdir.glob("*.html")}
 
 
-#: A message with a link, whose translation drops one of its two term references.
-REFERENCES = """{term}`사과`와 {term}`배`를 [비교](https://example.org/)한다.
-
-msgid "{term}`사과`와 {term}`배`를 [비교](https://example.org/)한다."
-msgstr "We [compare](https://example.org/) {term}`apples <사과>` with pears."
-"""
+#: Messages whose parses must come out as Sphinx's: on the index page, a link, a dropped
+#: term reference and an unknown term (warned about where the translation is, so the
+#: batch's lines and sources must be put right); on page one, an unknown role, which
+#: MyST warns about while parsing: the batch is dropped and each message parsed alone.
+MESSAGES = {
+    "index": [
+        (
+            "{term}`사과`와 {term}`배`를 [비교](https://example.org/)한다.",
+            "We [compare](https://example.org/) {term}`apples <사과>` with pears.",
+        ),
+        ("{term}`사과`가 여기서 자란다.", "{term}`Apples <사과나무>` grow here."),
+    ],
+    "one": [
+        ("첫 문단.", "The first paragraph."),
+        ("{nosuchrole}`사과` 문단.", "A {nosuchrole}`apple` paragraph."),
+    ],
+}
 
 
 def test_cached_parser_and_settings_give_the_same_translated_pages(make_app, rootdir, tmp_path) -> None:
@@ -221,7 +242,7 @@ def test_cached_parser_and_settings_give_the_same_translated_pages(make_app, roo
     updates = {name: getattr(i18n._NodeUpdater, name) for name in msgstr_speed.ReferenceKinds.UPDATES}
     pages, warnings = {}, {}
     for variant, extensions in [("myst", []), ("cached", ["bilingual.msgstr_speed"])]:
-        app = build_variant(make_app, rootdir, tmp_path, variant, extensions, more=REFERENCES)
+        app = build_variant(make_app, rootdir, tmp_path, variant, extensions, more=MESSAGES)
         pages[variant] = translated_pages(app)
         warnings[variant] = [  # on the pages (not a second application's notes on its set-up)
             line.replace(str(app.srcdir), "SRC")
@@ -235,6 +256,8 @@ def test_cached_parser_and_settings_give_the_same_translated_pages(make_app, roo
         cache = sphinx_.create_md_parser.__self__
         assert cache.depth == 0 and cache.parsers, "the parser was not reused"
         assert i18n._publish_msgstr.__self__.reused > 0, "phase 2 of Locale parsed its messages again"
+        assert i18n._publish_msgstr.__self__.batched > 0, "no page's messages were parsed together"
+        assert i18n._publish_msgstr.__self__.unbatched == 1, "page one's batch was not dropped"
         skip = i18n._NodeUpdater.update_citation_references
         assert skip.__closure__ and any(
             getattr(cell.cell_contents, "skipped", 0) > 0 for cell in skip.__closure__
@@ -248,8 +271,12 @@ def test_cached_parser_and_settings_give_the_same_translated_pages(make_app, roo
     assert "We compare" in pages["cached"]["index.html"]
     assert 'href="https://example.org/"' in pages["cached"]["index.html"]
     # The updates that did run still compare the references: the dropped term is reported.
-    assert any("index.md:31: WARNING: inconsistent term references" in line for line in warnings["cached"])
-    assert warnings["cached"] == warnings["myst"]
+    found = "\n".join(warnings["cached"])
+    assert "index.md:31: WARNING: inconsistent term references" in found
+    assert "index.md:33:<translated>:1: WARNING: term not in glossary: '사과나무'" in found
+    assert 'one.md:1: WARNING: Unknown interpreted text role "nosuchrole"' in found  # (MyST's location)
+    # Sphinx warns twice about a message it parses in both phases; parsed once, it is warned about once.
+    assert warnings["cached"] == list(dict.fromkeys(warnings["myst"]))
 
 
 def test_stems_cached_per_build_give_the_same_search_index(make_app, rootdir, tmp_path) -> None:
