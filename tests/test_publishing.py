@@ -358,11 +358,7 @@ def test_catalog_saved_by_another_editor_is_published_with_a_note_and_refused_by
     """Poedit wraps lines as GNU gettext does: the preview works; `make check-po` (CI) says to reformat."""
     project = copy_project(tmp_path / "project")
     catalog = project / "locale" / "en" / "LC_MESSAGES" / "column.po"
-    po = polib.pofile(str(catalog))
-    entry = next(e for e in po.translated_entries() if e.msgid.startswith("지역의 수요체제"))
-    entry.msgstr += " Saved elsewhere."
-    po.save()
-    subprocess.run(["msgcat", "--width=79", "-o", str(catalog), str(catalog)], check=True)
+    saved_by_another_editor(catalog, " Saved elsewhere.")
     build_dir = tmp_path / "build"
 
     result = publish(build_dir, "html", root=project)
@@ -375,6 +371,43 @@ def test_catalog_saved_by_another_editor_is_published_with_a_note_and_refused_by
         [sys.executable, "tools/po.py", "check"], cwd=project, capture_output=True, text=True, check=False
     )
     assert check.returncode == 1 and "column.po" in check.stdout and "make format-po" in check.stdout
+
+
+def saved_by_another_editor(catalog: Path, text: str) -> None:
+    """Append *text* to a translation of *catalog* and wrap the file as GNU gettext (Poedit) does."""
+    po = polib.pofile(str(catalog))
+    entry = next(e for e in po.translated_entries() if e.msgid.startswith("지역의 수요체제"))
+    entry.msgstr += text
+    po.save()
+    subprocess.run(["msgcat", "--width=79", "-o", str(catalog), str(catalog)], check=True)
+
+
+def test_in_a_git_checkout_make_html_notes_the_form_of_changed_catalogs_only(tmp_path: Path) -> None:
+    """Committed catalogs are those CI checked (`make check-po`); the preview notes the ones changed since."""
+    project = copy_project(tmp_path / "project")
+    catalog = project / "locale" / "en" / "LC_MESSAGES" / "column.po"
+    saved_by_another_editor(catalog, " Committed elsewhere.")
+    git = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.org"]
+    subprocess.run(["git", "init", "-q"], cwd=project, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=project, check=True)
+    subprocess.run([*git, "commit", "-qm", "catalogs"], cwd=project, check=True)
+    build_dir = tmp_path / "build"
+    note = r"publish: note: locale/en/LC_MESSAGES/column\.po:\d+: not in the project's form"
+
+    result = publish(build_dir, "html", root=project)
+    assert result.returncode == 0, result.stderr
+    assert not re.search(note, result.stderr), result.stderr
+    assert "Committed elsewhere." in (build_dir / "html" / "en" / "column.html").read_text(encoding="utf-8")
+    check = subprocess.run(
+        [sys.executable, "tools/po.py", "check"], cwd=project, capture_output=True, text=True, check=False
+    )
+    assert check.returncode == 1 and "column.po" in check.stdout and "make format-po" in check.stdout
+
+    saved_by_another_editor(catalog, " Changed since.")
+    result = publish(build_dir, "html", root=project)
+    assert result.returncode == 0, result.stderr
+    assert re.search(note, result.stderr), result.stderr
+    assert "Changed since." in (build_dir / "html" / "en" / "column.html").read_text(encoding="utf-8")
 
 
 def test_failed_sphinx_build_leaves_last_good_site_untouched_and_says_what_failed(tmp_path: Path) -> None:

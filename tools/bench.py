@@ -44,7 +44,16 @@ from tools import resident  # noqa: E402
 from tools.pocheck.catalogs import format_catalog  # noqa: E402
 
 #: What a copy of the project holds: everything a build reads, nothing it writes.
-PROJECT_PARTS = ["conf.py", "source", "locale", "bilingual", "tools", "Makefile", "pyproject.toml"]
+PROJECT_PARTS = [
+    "conf.py",
+    "source",
+    "locale",
+    "bilingual",
+    "tools",
+    "Makefile",
+    "pyproject.toml",
+    ".gitignore",
+]
 SPHINXOPTS = os.environ.get("SPHINXOPTS", "-nW --keep-going")
 MISSING = "n/a (target missing)"
 #: The paragraph both loops edit, found by how its text starts.
@@ -326,8 +335,23 @@ class Project:
         shutil.rmtree(self.build, ignore_errors=True)
 
 
-def copy_project(dest: Path) -> Project:
-    """Copy what a build reads into *dest* (the build directory is not copied)."""
+def commit(dest: Path) -> None:
+    """Make *dest* a git checkout with everything committed, as a clone of the project is."""
+    git = [
+        "git",
+        "-c",
+        "user.name=bench",
+        "-c",
+        "user.email=bench@localhost",
+        "-c",
+        "init.defaultBranch=main",
+    ]
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "bench copy", "--no-verify"]):
+        subprocess.run([*git, *args], cwd=dest, check=True, stdout=subprocess.DEVNULL)
+
+
+def copy_project(dest: Path, checkout: bool = True) -> Project:
+    """Copy what a build reads into *dest* (the build directory is not copied), as a git checkout."""
     dest.mkdir(parents=True, exist_ok=True)
     for part in PROJECT_PARTS:
         src = ROOT / part
@@ -335,6 +359,8 @@ def copy_project(dest: Path) -> Project:
             shutil.copytree(src, dest / part, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
         elif src.exists():
             shutil.copy2(src, dest / part)
+    if checkout:
+        commit(dest)
     return Project(dest, pages=len(list((dest / "source").rglob("*.md"))))
 
 
@@ -350,7 +376,7 @@ def make_corpus(dest: Path, pages: int) -> Project:
     numbered, and its catalog ``locale/en/LC_MESSAGES/pages/pNNNN.po`` is the column's
     catalog with the same title change, so the English edition is complete.
     """
-    project = copy_project(dest)
+    project = copy_project(dest, checkout=False)
     column = (ROOT / "source" / "column.md").read_text(encoding="utf-8")
     catalog = polib.pofile(str(ROOT / "locale" / "en" / "LC_MESSAGES" / "column.po"))
     title = next(line[2:] for line in column.splitlines() if line.startswith("# "))
@@ -374,6 +400,7 @@ def make_corpus(dest: Path, pages: int) -> Project:
     index = dest / "source" / "index.md"
     toctree = "\n```{toctree}\n:hidden:\n:glob:\n\npages/*\n```\n"
     index.write_text(index.read_text(encoding="utf-8") + toctree, encoding="utf-8")
+    commit(dest)
     return Project(dest, pages=project.pages + copies)
 
 

@@ -518,7 +518,9 @@ def gate_catalogs(build_dir: Path) -> None:
     """Refuse to publish from catalogs that fail ``make check-po``; skip those that passed as they are.
 
     A problem that changes no page (the catalog's line wrapping: another editor saved it) is
-    noted and published; ``make check-po``, and so CI, still refuses it.
+    noted and published; ``make check-po``, and so CI, still refuses it. In a git checkout it
+    is looked for only in the catalogs changed since the last commit: the committed ones are
+    those CI checked.
     """
     from tools.pocheck import Project, check_catalogs  # (imported in the gate's own process)
 
@@ -526,7 +528,12 @@ def gate_catalogs(build_dir: Path) -> None:
     stamp = build_dir / "work" / ".catalogs-passed"
     passed = set(stamp.read_text().split()) if stamp.is_file() else set()
     digests = gate_inputs(project)
-    problems = check_catalogs(project, [path for path, digest in digests.items() if digest not in passed])
+    # The form only in catalogs changed since the last commit (outside git, in all).
+    problems = check_catalogs(
+        project,
+        [path for path, digest in digests.items() if digest not in passed],
+        form=project.changed_catalogs(),
+    )
     blocking = [problem for problem in problems if problem.blocks_publication]
     for problem in problems:
         print(str(problem) if problem.blocks_publication else f"publish: note: {problem}", file=sys.stderr)

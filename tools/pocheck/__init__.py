@@ -35,8 +35,9 @@ def content_checks() -> tuple[Callable[[Project, Entry], list[Problem]], ...]:
     return (markup.check, security.check, toolkit.check, numbers.check, glossary.check, spelling.check)
 
 
-def check_catalog(project: Project, path: Path, document: bool) -> list[Problem]:
-    """Every check of one catalog; *document* is whether it is a page's (not the theme's)."""
+def check_catalog(project: Project, path: Path, document: bool, form: bool = True) -> list[Problem]:
+    """Every check of one catalog; *document* is whether it is a page's (not the theme's),
+    *form* whether its form is checked (`syntax.check_format`)."""
     problems = syntax.check_file(project, path)
     if any(p.fatal for p in problems):
         return problems  # the parse is not trustworthy: fix the syntax first
@@ -45,7 +46,8 @@ def check_catalog(project: Project, path: Path, document: bool) -> list[Problem]
     catalog = read_catalog(path, po)
     problems.extend(syntax.check_entries(project, path, entries, catalog))
     if document and project.language_of(path) != project.source_language:
-        problems.extend(syntax.check_format(project, path, catalog))
+        if form:
+            problems.extend(syntax.check_format(project, path, catalog))
         for entry in entries:
             if not entry.translated:
                 continue
@@ -59,15 +61,16 @@ PARALLEL_FROM = 16
 
 
 def check_catalogs(
-    project: Project, paths: list[Path] | None = None, jobs: int | None = None
+    project: Project, paths: list[Path] | None = None, jobs: int | None = None, form: set[Path] | None = None
 ) -> list[Problem]:
     """Run the gate on *paths* (default: every catalog of the project) and return the problems.
 
-    Many catalogs are checked in *jobs* processes (default: one per CPU), in order.
+    Many catalogs are checked in *jobs* processes (default: one per CPU), in order. The
+    form of a catalog is checked if it is in *form* (default: every catalog's).
     """
     paths = paths if paths is not None else project.all_catalogs()
     documents = set(document_catalogs(project))
-    tasks = [(project, path, path in documents) for path in paths]
+    tasks = [(project, path, path in documents, form is None or path.resolve() in form) for path in paths]
     jobs = jobs or len(os.sched_getaffinity(0))
     if jobs > 1 and len(tasks) >= PARALLEL_FROM:
         project.glossary  # read once, before the workers are forked  # noqa: B018

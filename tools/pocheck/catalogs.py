@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import subprocess
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -60,6 +61,27 @@ class Project:
         """The language of a catalog, from its directory (locale/<lang>/LC_MESSAGES/…)."""
         parts = path.parts
         return parts[max(i for i, part in enumerate(parts) if part == "LC_MESSAGES") - 1]
+
+    def changed_catalogs(self) -> set[Path] | None:
+        """The catalogs that differ from the last commit (changed, staged or new), by git;
+        None when that is not known: not the root of a git checkout, no commit yet, no git."""
+
+        def git(*args: str) -> str | None:
+            try:
+                return subprocess.run(
+                    ["git", *args], cwd=self.root, capture_output=True, text=True, check=True
+                ).stdout
+            except (OSError, subprocess.CalledProcessError):
+                return None
+
+        top = git("rev-parse", "--show-toplevel")
+        if top is None or Path(top.strip()).resolve() != self.root.resolve():
+            return None  # (a copy inside another checkout would look unchanged)
+        changed = git("diff", "--name-only", "-z", "HEAD", "--", "locale")
+        new = git("ls-files", "--others", "--exclude-standard", "-z", "--", "locale")
+        if changed is None or new is None:
+            return None
+        return {(self.root / name).resolve() for name in (changed + new).split("\0") if name}
 
     def all_catalogs(self) -> list[Path]:
         """Every catalog, pages in subdirectories included (gettext_compact = False)."""
