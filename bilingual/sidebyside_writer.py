@@ -14,6 +14,13 @@ builder starts writing (the environment has been read and pickled), the process 
 Both write from the same doctrees (``bilingual.sidebyside`` pairs them when a page is
 written), so on two cores the view costs a share of a write, not a third build: see
 README.md, "Performance".
+
+With ``bilingual_sidebyside_merged_search`` set (``tools/publish.py`` sets it), the view
+feeds no search index of its own: once both editions are written, `merge_search_indexes`
+gives it theirs, merged. Its pages hold the same text as theirs, and so its search finds
+a Korean word as the Korean edition's does (by its prefixes), and an English word as the
+English edition's does; an index of the view's own split its Korean with the English
+splitter (whole words with their particles: ``중국의``, never ``중국``).
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sphinx.errors import SphinxError
+from sphinx.search import js_index
 
 from bilingual import sidebyside
 
@@ -72,6 +80,9 @@ def switch_to_view(app: Sphinx, outdir: Path) -> None:
             setattr(builder, attribute, outdir / getattr(builder, attribute).name)
     if hasattr(builder, "create_build_info"):
         builder.build_info = builder.create_build_info()
+    if app.config.bilingual_sidebyside_merged_search:  # (see merge_search_indexes)
+        builder.index_page = lambda *args, **kwargs: None
+        builder.dump_search_index = lambda: None
     # sphinx-sitemap collects the pages through a queue shared between processes: the
     # view's pages (which the published sitemap leaves out) must not land in the parent's.
     if hasattr(app, "sitemap_links"):
@@ -130,9 +141,52 @@ def wait_for_view(app: Sphinx, exception: Exception | None) -> None:
         )
 
 
+INDEX = "searchindex.js"
+
+
+def merge_search_indexes(view: Path, editions: list[Path]) -> bool:
+    """Write the view's search index from the editions' (the translation's last), if it is
+    missing or older than one of theirs; return whether it was written.
+
+    The view's document names, page titles, objects and index entries are the
+    translation's (its navigation and titles are); each term, title term and section
+    title of any edition leads to the same documents and sections in the view.
+    """
+    target = view / INDEX
+    sources = [edition / INDEX for edition in editions]
+    if target.exists() and all(source.stat().st_mtime_ns <= target.stat().st_mtime_ns for source in sources):
+        return False
+    indexes = [js_index.loads(source.read_text(encoding="utf-8")) for source in sources]
+    merged = indexes[-1]
+    numbers = {name: number for number, name in enumerate(merged["docnames"])}
+    for index in indexes[:-1]:
+        renumber = {old: numbers[name] for old, name in enumerate(index["docnames"]) if name in numbers}
+        for key in ("terms", "titleterms"):
+            for word, found in index[key].items():
+                documents = {
+                    renumber[d] for d in (found if isinstance(found, list) else [found]) if d in renumber
+                }
+                known = merged[key].get(word, [])
+                documents |= set(known if isinstance(known, list) else [known])
+                if documents:
+                    merged[key][word] = sorted(documents) if len(documents) > 1 else documents.pop()
+        for title, places in index["alltitles"].items():
+            own = merged["alltitles"].setdefault(title, [])
+            own.extend(
+                place
+                for place in ([renumber[d], anchor] for d, anchor in places if d in renumber)
+                if place not in own
+            )
+    temporary = target.with_name(f"{INDEX}.tmp")
+    temporary.write_text(js_index.dumps(merged), encoding="utf-8")
+    temporary.replace(target)
+    return True
+
+
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("bilingual.sidebyside")
     app.add_config_value("bilingual_sidebyside_outdir", "", "", types=[str])
+    app.add_config_value("bilingual_sidebyside_merged_search", False, "", types=[bool])
     app.connect("builder-inited", fork_on_write)
     app.connect("build-finished", wait_for_view, priority=100)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -184,6 +184,24 @@ def test_query_with_a_particle_finds_the_same_pages_as_the_bare_noun(browser: Br
         assert pages[2 * i] == pages[2 * i + 1], (noun, with_particle)
 
 
+def test_side_by_side_search_finds_korean_and_english_words(browser: Browser, site_url: str) -> None:
+    """The view searches both texts: a Korean noun by its prefix, as the Korean edition does
+    (the column has 혁신 only as 혁신성과, 혁신의…, which an English splitter keeps whole),
+    an English word by its stem."""
+    queries = ["혁신", "플랫폼", "정부", "innovation", "unicorns"]
+    page = browser.new_page()
+    try:
+        found = run_queries(page, f"{site_url}ko-en/search.html", queries)
+        page.goto(f"{site_url}ko-en/search.html?q=%ED%98%81%EC%8B%A0")  # 혁신, through the page itself
+        wait_until_ready(page)
+        links = page.locator("ul.search > li a").evaluate_all("(links) => links.map((a) => a.href)")
+    finally:
+        page.close()
+    missing = [answer["query"] for answer in found if "column" not in answer["pages"]]
+    assert missing == []
+    assert f"{site_url}ko-en/column.html" in [link.split("?")[0].split("#")[0] for link in links]
+
+
 # -- Every page: errors, narrow screens, colours, accessibility -------------------------------
 
 

@@ -148,7 +148,12 @@ def sphinx_argv(builder: str, edition: str, build_dir: Path, options: list[str])
     overrides = [arg for setting in EDITIONS[edition] for arg in ("-D", setting)]
     if (builder, edition) in WRITTEN_BY:
         view = build_dir / "work" / builder / WRITTEN_BY[builder, edition]
-        overrides += ["-D", f"bilingual_sidebyside_outdir={view}"]
+        overrides += [
+            "-D",
+            f"bilingual_sidebyside_outdir={view}",
+            "-D",
+            "bilingual_sidebyside_merged_search=1",
+        ]
     return [
         "-b", builder, *sphinx_options(), "-q", *overrides, *options,
         "-c", str(ROOT), "-d", str(doctrees_dir(builder, edition, build_dir)),
@@ -749,6 +754,10 @@ def publish_html(build_dir: Path) -> Path:
     options = ["-D", f"edition_download_builders={','.join(downloads)}"] if downloads else []
     with timed("html editions"):
         outputs = build_editions("html", LANGUAGES, build_dir, options)
+    with timed("html search index of the side-by-side view, from both editions'"):
+        from bilingual.sidebyside_writer import merge_search_indexes
+
+        merge_search_indexes(outputs[SIDE_BY_SIDE], [outputs[lang] for lang in LANGUAGES])
     with timed("html live-markup check"):
         check_translated_html(outputs)
     with timed("html staging and swap"):
