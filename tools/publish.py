@@ -533,12 +533,9 @@ def gate_catalogs(build_dir: Path) -> None:
     stamp = build_dir / "work" / ".catalogs-passed"
     passed = set(stamp.read_text().split()) if stamp.is_file() else set()
     digests = gate_inputs(project)
+    to_check = [path for path, digest in digests.items() if digest not in passed]
     # The form only in catalogs changed since the last commit (outside git, in all).
-    problems = check_catalogs(
-        project,
-        [path for path, digest in digests.items() if digest not in passed],
-        form=project.changed_catalogs(),
-    )
+    problems = check_catalogs(project, to_check, form=project.changed_catalogs()) if to_check else []
     blocking = [problem for problem in problems if problem.blocks_publication]
     for problem in problems:
         print(str(problem) if problem.blocks_publication else f"publish: note: {problem}", file=sys.stderr)
