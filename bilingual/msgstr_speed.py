@@ -155,15 +155,11 @@ class MessageReuse:
         )
         if not has_catalog:
             return []
-        catalogues = [getattr(catalog, "_catalog", None)]
-        while (catalog := catalog._fallback) is not None:  # type: ignore[attr-defined]
-            catalogues.append(getattr(catalog, "_catalog", None))
-        merged: dict[str, str] = {}
-        for catalogue in filter(None, reversed(catalogues)):
-            merged |= catalogue
         parsed = []
         for node, message in self.extract(transform.document):
-            msgstr = merged.get(message, "")
+            # (Sphinx merges the catalog and its fallbacks into one dict; gettext looks them
+            # up in the same order, and gives an untranslated message back: skipped below.)
+            msgstr = catalog.gettext(message)
             if not isinstance(node, LITERAL_TYPE_NODES):
                 msgstr, _ = i18n.parse_noqa(msgstr)
             if not msgstr.strip() or msgstr == message:
