@@ -273,3 +273,33 @@ def test_time_check_runs_the_gate_on_a_synthetic_catalog(tmp_path: Path) -> None
     path.write_bytes(formatted(catalog))
     seconds, problems = time_check(Project(project), [path])
     assert problems == 0 and seconds > 0
+
+
+HEADER_BREAKAGES = [
+    ("fuzzy header", lambda text: text.replace('msgid ""\n', '#, fuzzy\nmsgid ""\n', 1), "marked fuzzy"),
+    ("no Plural-Forms", lambda text: re.sub(r'"Plural-Forms: [^"]*"\n', "", text, count=1), "Plural-Forms"),
+    ("not UTF-8", lambda text: text.replace("charset=utf-8", "charset=ISO-8859-1", 1), "not UTF-8"),
+    ("wrong Language", lambda text: text.replace('"Language: en\\n"', '"Language: de\\n"', 1), "Language"),
+]
+
+
+@pytest.mark.parametrize(
+    ("breaks", "expected"), [b[1:] for b in HEADER_BREAKAGES], ids=[b[0] for b in HEADER_BREAKAGES]
+)
+def test_header_problems_are_found_with_or_without_the_form_check(
+    tmp_path: Path, breaks: Callable[[str], str], expected: str
+) -> None:
+    """Without the form check only the header is read by Babel (tools.pocheck.catalogs.read_header):
+    it must find what the whole catalog's reading finds, at the same line."""
+    project = copy_project(tmp_path / "project")
+    path = project / COLUMN
+    text = path.read_text(encoding="utf-8")
+    path.write_text(breaks(text), encoding="utf-8")
+    assert path.read_text(encoding="utf-8") != text
+    found = {}
+    for form in (None, set()):  # every catalog's form checked, or none's
+        problems = check_catalogs(Project(project), [path], form=form)
+        found[form is None] = [str(p) for p in problems if "project's form" not in p.what]
+    assert found[True] == found[False]
+    # (the header's problem first: a catalog read as Latin-1 has more)
+    assert found[True] and found[True][0].startswith(f"{COLUMN}:") and expected in found[True][0]

@@ -12,7 +12,15 @@ from typing import TYPE_CHECKING
 import polib
 
 from tools.pocheck import syntax
-from tools.pocheck.catalogs import WIDTH, Problem, Project, document_catalogs, load_entries, read_catalog
+from tools.pocheck.catalogs import (
+    WIDTH,
+    Problem,
+    Project,
+    document_catalogs,
+    load_entries,
+    read_catalog,
+    read_header,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -41,11 +49,13 @@ def check_catalog(project: Project, path: Path, document: bool, form: bool = Tru
     problems = syntax.check_file(project, path)
     if any(p.fatal for p in problems):
         return problems  # the parse is not trustworthy: fix the syntax first
-    po = polib.pofile(str(path), wrapwidth=WIDTH)  # read once by polib and once by Babel
+    po = polib.pofile(str(path), wrapwidth=WIDTH)
     entries = load_entries(project, path, po)
-    catalog = read_catalog(path, po)
+    translation = document and project.language_of(path) != project.source_language
+    # All of it read by Babel too only if its form is checked; else its header.
+    catalog = read_catalog(path, po) if translation and form else read_header(path)
     problems.extend(syntax.check_entries(project, path, entries, catalog))
-    if document and project.language_of(path) != project.source_language:
+    if translation:
         if form:
             problems.extend(syntax.check_format(project, path, catalog))
         for entry in entries:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -177,11 +178,24 @@ def read_catalog(path: Path, po: polib.POFile | None = None) -> Catalog:
     return catalog
 
 
+#: A catalog's first entry, when it is the header: comments, then ``msgid ""`` and its msgstr.
+HEADER_ENTRY = re.compile(rb'(?:#[^\n]*\n)*msgid ""\n(?!.*^msgid)', re.DOTALL | re.MULTILINE)
+
+
+def read_header(path: Path) -> Catalog:
+    """A catalog's header as `read_catalog` reads it (its fields and whether it is fuzzy),
+    reading only the header entry when it comes first, as GNU gettext writes it."""
+    first = path.read_bytes().lstrip(b"\n").split(b"\n\n", 1)[0] + b"\n"
+    if not HEADER_ENTRY.match(first):
+        return read_catalog(path)
+    return read_po(io.BytesIO(first), charset="utf-8", abort_invalid=True)
+
+
 def formatted(catalog: Catalog) -> bytes:
     """The one form of a catalog: Babel's ``write_po`` at the project's width, with ``#|``."""
     out = io.BytesIO()
     write_po(out, catalog, width=WIDTH)
-    text = out.getvalue().decode("utf-8")
+    text = out.getvalue().decode(catalog.charset)  # (another charset is a header problem of its own)
     # Babel's include_previous re-wraps a multi-line previous msgid into one invalid
     # comment; write it as gettext does: the msgid's own lines, each behind "#| ".
     for message in catalog:

@@ -62,6 +62,10 @@ SOURCE_FIGURE = re.compile(
     r"|(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)\s?(?P<unit>[천만억조](?![가-힣]))?(?P<counter>[년월일차위])?"
 )
 AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(thousand|million|billion|trillion)\b", re.IGNORECASE)
+THOUSANDS_COMMA = re.compile(r"(?<=\d),(?=\d{3}\b)")
+INTEGER = re.compile(r"\d+")
+DECIMAL = re.compile(r"\d+\.\d+")
+LOWER_WORD = re.compile(r"[a-z]+")
 
 
 @dataclass
@@ -75,14 +79,14 @@ class English:
 
     @classmethod
     def of(cls, text: str) -> English:
-        text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)
-        integers = {int(n) for n in re.findall(r"\d+", text)}
+        text = THOUSANDS_COMMA.sub("", text)
+        integers = {int(n) for n in INTEGER.findall(text)}
         amounts = {Decimal(n) * ENGLISH_SCALES[s.lower()] for n, s in AMOUNT.findall(text)}
         return cls(
             integers=integers,
-            decimals=set(re.findall(r"\d+\.\d+", text)),
+            decimals=set(DECIMAL.findall(text)),
             amounts=amounts | {Decimal(n) for n in integers},
-            words=set(re.findall(r"[a-z]+", text.lower())),
+            words=set(LOWER_WORD.findall(text.lower())),
         )
 
     def has_integer(self, n: int, *, ordinal: bool = False) -> bool:

@@ -3,44 +3,20 @@
 from __future__ import annotations
 
 import re
-from functools import cache
-
-from translate.filters import checks
-from translate.storage import base
 
 from tools.pocheck.catalogs import Entry, Problem, Project
+from tools.pocheck.toolkit import XMLTAGS, failures, masked
 
-#: Roles and code spans are rendered as text: their ``<target>`` is not HTML.
-ROLE_OR_CODE = re.compile(r"(?:\{[A-Za-z][\w:.+-]*\})?(`+)(?:(?!\1).)+?\1", re.DOTALL)
 TAG_NAME = re.compile(r"<\s*/?\s*([A-Za-z!?][\w:-]*)")
 SCRIPT_URL = re.compile(r"\b(?:java|vb)script\s*:|\bdata\s*:\s*text/html", re.IGNORECASE)
 TEMPLATE = re.compile(r"\{\{|\{%")
-
-
-def masked(text: str) -> str:
-    """*text* with role and code contents replaced, so that ``{term}`X <Y>``` is no tag."""
-    count = iter(range(1, 1_000_000))
-    return ROLE_OR_CODE.sub(lambda _match: f"`code{next(count)}`", text)
-
-
-def toolkit_unit(source: str, target: str) -> base.TranslationUnit:
-    """A message for translate-toolkit's checks: a plain unit (a PO unit would format
-    itself as PO text on every assignment, a third of the checks' time)."""
-    unit = base.TranslationUnit(source)
-    unit.target = target
-    return unit
-
-
-@cache
-def xmltags_checker() -> checks.StandardChecker:
-    return checks.StandardChecker(limitfilters=["xmltags"])
 
 
 def check(project: Project, entry: Entry) -> list[Problem]:
     """Any HTML tag, script URL or ``{{``/``{%`` that the msgstr has and the msgid lacks is an error."""
     source, target = masked(entry.msgid), masked(entry.msgstr)
     problems = []
-    if xmltags_checker().run_filters(toolkit_unit(source, target)):
+    if XMLTAGS in failures(entry.msgid, entry.msgstr):
         added = sorted(set(TAG_NAME.findall(target)) - set(TAG_NAME.findall(source)))
         names = ", ".join(f"<{n}>" for n in added) or "changed tags"
         problems.append(

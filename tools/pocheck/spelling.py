@@ -14,6 +14,7 @@ from tools.pocheck.myst import analyse
 #: Words: letters with inner apostrophes and hyphens; digits, Hangul and URLs are not words to check.
 WORD = re.compile(r"[A-Za-z]+(?:['’-][A-Za-z]+)*")
 URL = re.compile(r"\S+://\S+|\S+@\S+\.\S+")
+POSSESSIVE = re.compile(r"['’]s$")
 
 
 @cache
@@ -24,11 +25,23 @@ def dictionary(wordlist: Path) -> enchant.Dict:
     return enchant.Dict("en_US")
 
 
+def catalog_dictionary(project: Project, path: str) -> enchant.Dict:
+    """The dictionary of the catalog *path* (as entries show it): its language's word list."""
+    key = (project.root, path)
+    if key not in DICTIONARIES:
+        DICTIONARIES[key] = dictionary(project.wordlist(project.language_of(Path(path))))
+    return DICTIONARIES[key]
+
+
+#: Each catalog's dictionary, by project and path as entries show it (asked for every entry).
+DICTIONARIES: dict[tuple[Path, str], enchant.Dict] = {}
+
+
 def unknown_words(text: str, words: enchant.Dict) -> list[str]:
     """Words of *text* the dictionary does not know, in order, once each."""
     unknown: dict[str, None] = {}
     for word in WORD.findall(URL.sub(" ", text)):
-        for part in unknown_parts(re.sub(r"['’]s$", "", word).replace("’", "'"), words):
+        for part in unknown_parts(POSSESSIVE.sub("", word).replace("’", "'"), words):
             unknown[part] = None
     return list(unknown)
 
@@ -47,7 +60,7 @@ def unknown_parts(word: str, words: enchant.Dict) -> tuple[str, ...]:
 
 def check(project: Project, entry: Entry) -> list[Problem]:
     """Spell-check what a reader sees of the msgstr (not code, URLs, role targets or Hangul)."""
-    words = dictionary(project.wordlist(project.language_of(Path(entry.path))))
+    words = catalog_dictionary(project, entry.path)
     unknown = unknown_words(analyse(entry.msgstr).visible_text, words)
     if not unknown:
         return []

@@ -99,7 +99,9 @@ def check_headers(project: Project, path: Path, catalog: Catalog | None = None) 
                 'write "Content-Type: text/plain; charset=UTF-8\\n"',
             )
         )
-    if not re.match(r"nplurals=\d+;\s*plural=.+;?", fields.get("Plural-Forms", "")):
+    # (Babel gives a catalog without the header its locale's default: look at the file's lines too)
+    written = any(text.startswith('"Plural-Forms:') for text in lines)
+    if not written or not re.match(r"nplurals=\d+;\s*plural=.+;?", fields.get("Plural-Forms", "")):
         problems.append(
             Problem(
                 shown,

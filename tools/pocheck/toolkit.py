@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from functools import cache
+import re
+from functools import cache, lru_cache
 
 from translate.filters import checks
+from translate.storage import base
 
 from tools.pocheck.catalogs import Entry, Problem, Project
-from tools.pocheck.security import masked, toolkit_unit
 
 #: The pofilter checks used, and what to do when one fails. Others do not fit Korean sources
 #: (numbers, brackets, capitalisation, sentence counts) or are done here for MyST (xmltags).
@@ -22,17 +23,46 @@ FILTERS = {
     "urls": "keep every URL of the msgid",
     "emails": "keep every e-mail address of the msgid",
 }
+#: pofilter's tag check, which the security check reads (`failures` runs it with the others).
+XMLTAGS = "xmltags"
+
+#: Roles and code spans are rendered as text: their ``<target>`` is not HTML.
+ROLE_OR_CODE = re.compile(r"(?:\{[A-Za-z][\w:.+-]*\})?(`+)(?:(?!\1).)+?\1", re.DOTALL)
+
+
+def masked(text: str) -> str:
+    """*text* with role and code contents replaced, so that ``{term}`X <Y>``` is no tag."""
+    count = iter(range(1, 1_000_000))
+    return ROLE_OR_CODE.sub(lambda _match: f"`code{next(count)}`", text)
+
+
+def toolkit_unit(source: str, target: str) -> base.TranslationUnit:
+    """A message for translate-toolkit's checks: a plain unit (a PO unit would format
+    itself as PO text on every assignment, a third of the checks' time)."""
+    unit = base.TranslationUnit(source)
+    unit.target = target
+    return unit
 
 
 @cache
 def checker() -> checks.StandardChecker:
-    return checks.StandardChecker(limitfilters=list(FILTERS))
+    return checks.StandardChecker(limitfilters=[*FILTERS, XMLTAGS])
+
+
+@lru_cache(maxsize=1)
+def failures(msgid: str, msgstr: str) -> dict[str, str]:
+    """pofilter's failures for one message, with its roles and code spans masked.
+
+    One run of every filter used (FILTERS and xmltags): this check and the security
+    check both read it, one after the other, so the entry being checked is kept.
+    """
+    return checker().run_filters(toolkit_unit(masked(msgid), masked(msgstr)))
 
 
 def check(project: Project, entry: Entry) -> list[Problem]:
     """Run the pofilter checks on the message with its roles and code spans masked."""
-    unit = toolkit_unit(masked(entry.msgid), masked(entry.msgstr))
     return [
         entry.problem(f"pofilter {name}: {failure}", FILTERS[name])
-        for name, failure in sorted(checker().run_filters(unit).items())
+        for name, failure in sorted(failures(entry.msgid, entry.msgstr).items())
+        if name in FILTERS
     ]
