@@ -15,6 +15,16 @@ Both write from the same doctrees (``bilingual.sidebyside`` pairs them when a pa
 written), so on two cores the view costs a share of a write, not a third build: see
 README.md, "Performance".
 
+A view page is heavier than the translation's (two texts, twice the references), so the
+view's writer would go on alone after the translation's pages. For many pages
+(``HELPER_FROM``), when it feeds no search index of its own (the merged one, above), it
+forks a helper once it has prepared its writing, and the two take
+the pages one at a time from a shared counter (`ViewPages`): the helper starts when the
+parent has written its own pages (on two CPUs both are busy until then), or at once on
+more CPUs or with ``bilingual_sidebyside_helper = "now"``; ``"off"`` has none. The helper
+writes pages only; the view's writer copies the images the helper's pages use, and fails
+if the helper failed.
+
 With ``bilingual_sidebyside_merged_search`` set (``tools/publish.py`` sets it), the view
 feeds no search index of its own: once both editions are written, `merge_search_indexes`
 gives it theirs, merged. Its pages hold the same text as theirs, and so its search finds
@@ -25,26 +35,58 @@ splitter (whole words with their particles: ``중국의``, never ``중국``).
 
 from __future__ import annotations
 
+import contextlib
+import multiprocessing
 import os
+import pickle
 import queue
 import sys
 import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sphinx.config import ENUM
 from sphinx.errors import SphinxError
 from sphinx.search import js_index
 
 from bilingual import sidebyside
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Iterator
 
     from sphinx.application import Sphinx
     from sphinx.util.typing import ExtensionMetadata
 
-#: The forked writer of each running build, by application.
-WRITERS: dict[int, tuple[int, Path]] = {}
+#: The forked writer of each running build, by application: its pid, the view's directory,
+#: and the pipe that tells its helper the translation's pages are written.
+WRITERS: dict[int, tuple[int, Path, int]] = {}
+#: From this many view pages on, the view's writer shares them with a helper.
+HELPER_FROM = 40
+HELPER_MODES = ("auto", "now", "off")
+
+
+class ViewPages:
+    """The view's pages in order, each taken by whichever writer asks first.
+
+    The counter is in memory shared by the processes forked after it was made (the view's
+    writer and its helper). A sequence for Sphinx's ``_write_serial``, which wants a length.
+    """
+
+    def __init__(self, names: list[str]) -> None:
+        self.names = names
+        self.taken = multiprocessing.get_context("fork").Value("i", 0)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def __iter__(self) -> Iterator[str]:
+        while True:
+            with self.taken.get_lock():
+                index = self.taken.value
+                self.taken.value += 1
+            if index >= len(self.names):
+                return
+            yield self.names[index]
 
 
 class SideBySideFailed(SphinxError):
@@ -89,18 +131,98 @@ def switch_to_view(app: Sphinx, outdir: Path) -> None:
         app.sitemap_links = queue.Queue()
 
 
-def write_view(app: Sphinx, write: Any, docnames: Iterable[str] | None, updated: Any, method: str) -> int:
+def helper_starts_at_once(app: Sphinx) -> bool:
+    """Whether the view's helper starts with the view's writer, not after the parent's pages."""
+    mode = app.config.bilingual_sidebyside_helper
+    return mode == "now" or (mode == "auto" and len(os.sched_getaffinity(0)) > 2)
+
+
+class Helper:
+    """A second writer of the view's pages, forked by the view's writer (see the module)."""
+
+    def __init__(self, app: Sphinx, pages: ViewPages, go: int) -> None:
+        self.images, send = os.pipe()
+        at_once = helper_starts_at_once(app)
+        flush(app)
+        self.pid = os.fork()
+        if self.pid == 0:
+            os.close(self.images)
+            os._exit(self.run(app, pages, None if at_once else go, send))
+        os.close(send)
+
+    @staticmethod
+    def run(app: Sphinx, pages: ViewPages, go: int | None, send: int) -> int:
+        """In the helper: wait for the parent's pages, write pages, send back the images used."""
+        try:
+            if go is not None and not os.read(go, 1):
+                return 0  # the parent ended without writing its pages: its build failed
+            warnings = app._warncount
+            builder: Any = app.builder
+            builder._write_serial(pages)
+            with os.fdopen(send, "wb") as out:
+                pickle.dump(builder.images, out)
+            failed = app.statuscode or (app._warncount > warnings and app._fail_on_warnings)
+            return 1 if failed else 0
+        except BaseException:
+            traceback.print_exc()
+            return 2
+        finally:
+            flush(app)
+
+    def finish(self, app: Sphinx) -> int:
+        """In the view's writer, once its own pages are written and finished: copy the images
+        of the helper's pages and return the helper's status."""
+        with os.fdopen(self.images, "rb") as received:
+            data = received.read()
+        _, status = os.waitpid(self.pid, 0)
+        code = os.waitstatus_to_exitcode(status)
+        builder: Any = app.builder
+        images = pickle.loads(data) if data else {}
+        new = {uri: name for uri, name in images.items() if uri not in builder.images}
+        if new:  # (copy_image_files copies all it has: give it only these)
+            own, builder.images = builder.images, new
+            builder.copy_image_files()
+            builder.images = {**own, **new}
+        return code
+
+
+def share_pages(app: Sphinx, go: int) -> list[Helper]:
+    """Make the view's writer take its pages from `ViewPages`, with a helper if there are many;
+    return the list its helper will be in."""
+    builder: Any = app.builder
+    helpers: list[Helper] = []
+    write_documents = builder.write_documents
+
+    def write_shared(docnames: Any) -> None:
+        mode = app.config.bilingual_sidebyside_helper
+        own_index = not app.config.bilingual_sidebyside_merged_search  # (fed by one process)
+        if own_index or app.parallel > 1 or mode == "off" or (mode == "auto" and len(docnames) < HELPER_FROM):
+            write_documents(docnames)
+            return
+        pages = ViewPages(sorted(docnames))
+        helpers.append(Helper(app, pages, go))
+        builder._write_serial(pages)
+
+    builder.write_documents = write_shared
+    return helpers
+
+
+def write_view(
+    app: Sphinx, write: Any, docnames: Iterable[str] | None, updated: Any, method: str, go: int
+) -> int:
     """In the forked child: write the view and return the exit status of its build."""
     try:
         warnings = app._warncount
         switch_to_view(app, Path(app.config.bilingual_sidebyside_outdir).resolve())
         if docnames is not None and list(docnames) != ["__all__"]:
             docnames = sorted(set(docnames) | set(app.builder.get_outdated_docs()))
+        helpers = share_pages(app, go)
         write(docnames, updated, method)
         app.builder.finish()
         app.builder.finish_tasks.join()
+        helped = [helper.finish(app) for helper in helpers]
         app.events.emit("build-finished", None)
-        failed = app.statuscode or (app._warncount > warnings and app._fail_on_warnings)
+        failed = app.statuscode or (app._warncount > warnings and app._fail_on_warnings) or any(helped)
         return 1 if failed else 0
     except BaseException:
         traceback.print_exc()
@@ -118,11 +240,19 @@ def fork_on_write(app: Sphinx) -> None:
 
     def write_both(docnames: Any, updated: Any, method: str = "update") -> None:
         flush(app)
+        go, ready = os.pipe()  # a byte once this process's pages are written (see Helper)
         pid = os.fork()
         if pid == 0:
-            os._exit(write_view(app, write, docnames, updated, method))
-        WRITERS[id(app)] = (pid, Path(app.config.bilingual_sidebyside_outdir))
-        write(docnames, updated, method)
+            os.close(ready)  # (so that the helper sees the end of the pipe if this process dies)
+            os._exit(write_view(app, write, docnames, updated, method, go))
+        os.close(go)
+        WRITERS[id(app)] = (pid, Path(app.config.bilingual_sidebyside_outdir), ready)
+        try:
+            write(docnames, updated, method)
+            with contextlib.suppress(BrokenPipeError):  # (the view's writer has ended: failed)
+                os.write(ready, b"1")
+        finally:
+            os.close(ready)
 
     builder.write = write_both
 
@@ -132,7 +262,7 @@ def wait_for_view(app: Sphinx, exception: Exception | None) -> None:
     writer = WRITERS.pop(id(app), None)
     if writer is None:
         return
-    pid, outdir = writer
+    pid, outdir, _ = writer
     _, status = os.waitpid(pid, 0)
     code = os.waitstatus_to_exitcode(status)
     if code and exception is None:
@@ -187,6 +317,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("bilingual.sidebyside")
     app.add_config_value("bilingual_sidebyside_outdir", "", "", types=[str])
     app.add_config_value("bilingual_sidebyside_merged_search", False, "", types=[bool])
+    app.add_config_value("bilingual_sidebyside_helper", "auto", "", ENUM(*HELPER_MODES))
     app.connect("builder-inited", fork_on_write)
     app.connect("build-finished", wait_for_view, priority=100)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

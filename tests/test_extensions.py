@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -112,10 +113,19 @@ def test_switcher_links_the_same_page_in_each_edition(app: SphinxTestApp) -> Non
     assert links == {"한국어": "../ko/one.html", "Side by side": "../ko-en/one.html"}
 
 
+@pytest.mark.parametrize("helper", ["auto", "now", "after", "off"])
 def test_view_written_by_the_translation_build_is_the_view_a_build_of_its_own_writes(
-    make_app, rootdir, tmp_path
+    make_app, rootdir, tmp_path, monkeypatch, helper
 ) -> None:
-    """One English read writes the English pages and the side-by-side view (a forked writer)."""
+    """One English read writes the English pages and the side-by-side view (a forked writer),
+    with its pages shared with a helper (``now``: from the start; ``after``: once the English
+    pages are written, as on two CPUs), or not."""
+    from bilingual import sidebyside_writer
+
+    if helper == "after":
+        monkeypatch.setattr(sidebyside_writer, "HELPER_FROM", 1)  # (the forked writers inherit it)
+        monkeypatch.setattr(sidebyside_writer, "helper_starts_at_once", lambda app: False)
+    shared = helper in ("now", "after")
     extensions = [*BILINGUAL_EXTENSIONS, "bilingual.sidebyside_writer"]
     shutil.copytree(rootdir / "test-bilingual", tmp_path / "src")
     (tmp_path / "src" / "one.md").write_text(
@@ -126,9 +136,30 @@ def test_view_written_by_the_translation_build_is_the_view_a_build_of_its_own_wr
         "html",
         srcdir=tmp_path / "src",
         builddir=tmp_path / "en",
-        confoverrides={"language": "en", "extensions": extensions, "bilingual_sidebyside_outdir": str(view)},
+        confoverrides={
+            "language": "en",
+            "extensions": extensions,
+            "bilingual_sidebyside_outdir": str(view),
+            "bilingual_sidebyside_helper": "auto" if helper == "after" else helper,
+            # (a helper only when the view's index is the editions' merged: see below)
+            "bilingual_sidebyside_merged_search": shared,
+        },
     )
+    writers = tmp_path / "writers.txt"  # which process wrote each page of the view
+
+    def note_writer(app, pagename, *args) -> None:
+        if app.config.bilingual_sidebyside:
+            with writers.open("a", encoding="utf-8") as out:
+                out.write(f"{os.getpid()} {pagename}\n")
+
+    english.connect("html-page-context", note_writer)
     english.build()
+    written = [line.split() for line in writers.read_text(encoding="utf-8").splitlines()]
+    pages = [page for _, page in written]
+    assert len(pages) == len(set(pages)), "every page is written once"
+    # (the test root's six pages are too few for "auto"; "now" shares them from the start;
+    # "after" may find them all written when the English pages are)
+    assert len({pid for pid, _ in written}) in ({2} if helper == "now" else {1, 2} if shared else {1})
     alone = make_app(
         "html",
         srcdir=tmp_path / "src",
@@ -141,7 +172,10 @@ def test_view_written_by_the_translation_build_is_the_view_a_build_of_its_own_wr
     assert names == sorted(p.name for p in view.glob("*.html")) and "one.html" in names
     for name in names:
         assert (view / name).read_bytes() == (alone.outdir / name).read_bytes(), name
-    assert (view / "searchindex.js").read_bytes() == (alone.outdir / "searchindex.js").read_bytes()
+    if shared:
+        assert not (view / "searchindex.js").exists()  # (publish.py merges the editions' into it)
+    else:
+        assert (view / "searchindex.js").read_bytes() == (alone.outdir / "searchindex.js").read_bytes()
     # the English pages carry no pairs, and the originals get the quotes of their own edition
     assert not BeautifulSoup((english.outdir / "index.html").read_text(), "lxml").select(".bilingual-row")
     original = BeautifulSoup((view / "one.html").read_text(), "lxml").select_one(
@@ -150,7 +184,9 @@ def test_view_written_by_the_translation_build_is_the_view_a_build_of_its_own_wr
     assert original.get_text(strip=True) == "“따옴표”와 ‘작은따옴표’가 있는 문단."
 
 
-def test_a_failing_view_fails_the_translation_build(make_app, rootdir, tmp_path) -> None:
+@pytest.mark.parametrize("helper", ["off", "now"])
+def test_a_failing_view_fails_the_translation_build(make_app, rootdir, tmp_path, helper) -> None:
+    """Whichever of the view's writers (with "now", the view's process or its helper) fails."""
     from bilingual.sidebyside_writer import SideBySideFailed
 
     shutil.copytree(rootdir / "test-bilingual", tmp_path / "src")
@@ -161,6 +197,8 @@ def test_a_failing_view_fails_the_translation_build(make_app, rootdir, tmp_path)
             "language": "en",
             "extensions": [*BILINGUAL_EXTENSIONS, "bilingual.sidebyside_writer"],
             "bilingual_sidebyside_outdir": str(tmp_path / "view"),
+            "bilingual_sidebyside_helper": helper,
+            "bilingual_sidebyside_merged_search": True,
         },
     )
 
