@@ -303,3 +303,24 @@ def test_header_problems_are_found_with_or_without_the_form_check(
     assert found[True] == found[False]
     # (the header's problem first: a catalog read as Latin-1 has more)
     assert found[True] and found[True][0].startswith(f"{COLUMN}:") and expected in found[True][0]
+
+
+def test_msgfmt_checks_the_catalogs_in_one_run_and_each_alone_if_one_fails(tmp_path: Path) -> None:
+    """One msgfmt for all catalogs (a domain each); if it says anything, msgfmt once per
+    catalog, whose messages name the file and line."""
+    from tools.pocheck import syntax
+
+    project = Project(copy_project(tmp_path / "project"))
+    paths = project.all_catalogs()
+    assert len(paths) > 1 and syntax.passing_msgfmt(project, paths) == set(paths)
+    broken = project.root / COLUMN
+    lines = broken.read_text(encoding="utf-8").splitlines()
+    broken.write_text(
+        "\n".join([*lines, "", 'msgid "an unterminated string', 'msgstr ""', ""]), encoding="utf-8"
+    )
+    assert syntax.passing_msgfmt(project, paths) == set()
+    problems = [str(p) for p in check_catalogs(project)]
+    assert len(problems) == 1 and problems[0].startswith(f"{COLUMN}:{len(lines) + 2}: msgfmt:"), problems
+    # A catalog with a domain directive of its own is never checked with the others.
+    broken.write_text("\n".join([*lines, "", 'domain "other"', ""]), encoding="utf-8")
+    assert syntax.passing_msgfmt(project, paths) == set()

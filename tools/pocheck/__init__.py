@@ -43,10 +43,13 @@ def content_checks() -> tuple[Callable[[Project, Entry], list[Problem]], ...]:
     return (markup.check, security.check, toolkit.check, numbers.check, glossary.check, spelling.check)
 
 
-def check_catalog(project: Project, path: Path, document: bool, form: bool = True) -> list[Problem]:
+def check_catalog(
+    project: Project, path: Path, document: bool, form: bool = True, msgfmt: bool = True
+) -> list[Problem]:
     """Every check of one catalog; *document* is whether it is a page's (not the theme's),
-    *form* whether its form is checked (`syntax.check_format`)."""
-    problems = syntax.check_file(project, path)
+    *form* whether its form is checked (`syntax.check_format`), *msgfmt* whether msgfmt
+    must check it (False: it passed with the others, `syntax.passing_msgfmt`)."""
+    problems = syntax.check_file(project, path, msgfmt)
     if any(p.fatal for p in problems):
         return problems  # the parse is not trustworthy: fix the syntax first
     po = polib.pofile(str(path), wrapwidth=WIDTH)
@@ -80,7 +83,11 @@ def check_catalogs(
     """
     paths = paths if paths is not None else project.all_catalogs()
     documents = set(document_catalogs(project))
-    tasks = [(project, path, path in documents, form is None or path.resolve() in form) for path in paths]
+    passed = syntax.passing_msgfmt(project, paths) if len(paths) > 1 else set()
+    tasks = [
+        (project, path, path in documents, form is None or path.resolve() in form, path not in passed)
+        for path in paths
+    ]
     jobs = jobs or len(os.sched_getaffinity(0))
     if jobs > 1 and len(tasks) >= PARALLEL_FROM:
         project.glossary  # read once, before the workers are forked  # noqa: B018

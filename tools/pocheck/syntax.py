@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,11 +18,44 @@ if TYPE_CHECKING:
 MSGFMT_LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?:\d+:)? (?P<what>.*)$")
 
 
-def check_file(project: Project, path: Path) -> list[Problem]:
-    """Run ``msgfmt --check`` on one catalog and turn its diagnostics into problems."""
+def passing_msgfmt(project: Project, paths: list[Path]) -> set[Path]:
+    """The catalogs ``msgfmt --check`` passes, checked in one msgfmt: all of them, or none.
+
+    Each catalog becomes a domain of one input (a ``domain`` directive before it), so its
+    messages, header and charset are checked as its own; msgfmt then writes one .mo per
+    domain, into a throwaway directory. Its start-up (its libraries: ICU, libxml2) is most
+    of a run on one catalog, about 4 ms, paid once instead of once per catalog. If it says
+    anything at all, or a catalog has a directive of its own or a NUL byte, none counts as
+    passed: each is checked alone (`check_file`), for messages that name file and line.
+    """
+    contents = [path.read_bytes() for path in paths]
+    if any(b"\0" in content or DOMAIN_DIRECTIVE.search(content) for content in contents):
+        return set()
+    batch = b"".join(b'\ndomain "c%d"\n%s\n' % (number, content) for number, content in enumerate(contents))
+    with tempfile.TemporaryDirectory(prefix="msgfmt-") as output:
+        result = subprocess.run(
+            ["msgfmt", "--check", "-"],
+            input=batch,
+            cwd=output,
+            capture_output=True,
+            env={**os.environ, "LC_ALL": "C"},
+            check=False,
+        )
+    return set(paths) if result.returncode == 0 and not result.stdout and not result.stderr else set()
+
+
+#: A ``domain`` directive at the start of a line of a catalog.
+DOMAIN_DIRECTIVE = re.compile(rb"^\s*domain\b", re.MULTILINE)
+
+
+def check_file(project: Project, path: Path, msgfmt: bool = True) -> list[Problem]:
+    """Run ``msgfmt --check`` on one catalog (unless *msgfmt* is False: it passed with others,
+    `passing_msgfmt`) and turn its diagnostics into problems."""
     shown = project.relative(path)
     if b"\0" in path.read_bytes():
         return [Problem(shown, 1, "the file contains NUL bytes", "restore it from git", fatal=True)]
+    if not msgfmt:
+        return check_utf8(project, path)
     result = subprocess.run(
         ["msgfmt", "--check", "--output-file", os.devnull, shown],
         cwd=project.root,
@@ -52,13 +86,17 @@ def check_file(project: Project, path: Path) -> list[Problem]:
         problems.append(
             Problem(shown, 1, f"msgfmt --check failed: {detail}", "fix the PO syntax", fatal=True)
         )
-    if not problems:
-        try:
-            path.read_bytes().decode("utf-8")
-        except UnicodeDecodeError as error:
-            line = path.read_bytes()[: error.start].count(b"\n") + 1
-            problems.append(Problem(shown, line, "invalid UTF-8", "save the file as UTF-8", fatal=True))
-    return problems
+    return problems or check_utf8(project, path)
+
+
+def check_utf8(project: Project, path: Path) -> list[Problem]:
+    """A catalog msgfmt passed must be UTF-8 too (another charset in its header is not)."""
+    try:
+        path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = path.read_bytes()[: error.start].count(b"\n") + 1
+        return [Problem(project.relative(path), line, "invalid UTF-8", "save the file as UTF-8", fatal=True)]
+    return []
 
 
 def header_line(lines: list[str], field: str) -> int:
