@@ -17,13 +17,13 @@ README.md, "Performance".
 
 A view page is heavier than the translation's (two texts, twice the references), so the
 view's writer would go on alone after the translation's pages. For many pages
-(``HELPER_FROM``), when it feeds no search index of its own (the merged one, above), it
-forks a helper once it has prepared its writing, and the two take
-the pages one at a time from a shared counter (`ViewPages`): the helper starts when the
-parent has written its own pages (on two CPUs both are busy until then), or at once on
-more CPUs or with ``bilingual_sidebyside_helper = "now"``; ``"off"`` has none. The helper
-writes pages only; the view's writer copies the images the helper's pages use, and fails
-if the helper failed.
+(``HELPER_FROM``), when it feeds no search index of its own (the merged one, below), it
+forks a helper once it has prepared its writing, and the two take the pages one at a time
+from a shared counter (`ViewPages`): the helper starts when the parent has written its own
+pages (on two CPUs both are busy until then), or at once on more CPUs or with
+``bilingual_sidebyside_helper = "now"``; ``"off"`` has none. The helper writes pages
+only; the view's writer copies the images the helper's pages use, and fails if the helper
+failed.
 
 With ``bilingual_sidebyside_merged_search`` set (``tools/publish.py`` sets it), the view
 feeds no search index of its own: once both editions are written, `merge_search_indexes`
@@ -57,9 +57,8 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.util.typing import ExtensionMetadata
 
-#: The forked writer of each running build, by application: its pid, the view's directory,
-#: and the pipe that tells its helper the translation's pages are written.
-WRITERS: dict[int, tuple[int, Path, int]] = {}
+#: The forked writer of each running build, by application.
+WRITERS: dict[int, tuple[int, Path]] = {}
 #: From this many view pages on, the view's writer shares them with a helper.
 HELPER_FROM = 40
 HELPER_MODES = ("auto", "now", "off")
@@ -246,7 +245,7 @@ def fork_on_write(app: Sphinx) -> None:
             os.close(ready)  # (so that the helper sees the end of the pipe if this process dies)
             os._exit(write_view(app, write, docnames, updated, method, go))
         os.close(go)
-        WRITERS[id(app)] = (pid, Path(app.config.bilingual_sidebyside_outdir), ready)
+        WRITERS[id(app)] = (pid, Path(app.config.bilingual_sidebyside_outdir))
         try:
             write(docnames, updated, method)
             with contextlib.suppress(BrokenPipeError):  # (the view's writer has ended: failed)
@@ -262,7 +261,7 @@ def wait_for_view(app: Sphinx, exception: Exception | None) -> None:
     writer = WRITERS.pop(id(app), None)
     if writer is None:
         return
-    pid, outdir, _ = writer
+    pid, outdir = writer
     _, status = os.waitpid(pid, 0)
     code = os.waitstatus_to_exitcode(status)
     if code and exception is None:
