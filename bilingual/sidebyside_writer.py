@@ -40,6 +40,7 @@ import multiprocessing
 import os
 import pickle
 import queue
+import signal
 import sys
 import traceback
 from pathlib import Path
@@ -52,7 +53,7 @@ from sphinx.search import js_index
 from bilingual import sidebyside
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Callable, Iterable, Iterator
 
     from sphinx.application import Sphinx
     from sphinx.util.typing import ExtensionMetadata
@@ -152,21 +153,17 @@ class Helper:
     @staticmethod
     def run(app: Sphinx, pages: ViewPages, go: int | None, send: int) -> int:
         """In the helper: wait for the parent's pages, write pages, send back the images used."""
-        try:
+
+        def work() -> bool:
             if go is not None and not os.read(go, 1):
-                return 0  # the parent ended without writing its pages: its build failed
-            warnings = app._warncount
+                return True  # the parent ended without writing its pages: its build failed
             builder: Any = app.builder
             builder._write_serial(pages)
             with os.fdopen(send, "wb") as out:
                 pickle.dump(builder.images, out)
-            failed = app.statuscode or (app._warncount > warnings and app._fail_on_warnings)
-            return 1 if failed else 0
-        except BaseException:
-            traceback.print_exc()
-            return 2
-        finally:
-            flush(app)
+            return True
+
+        return exit_status(app, work)
 
     def finish(self, app: Sphinx) -> int:
         """In the view's writer, once its own pages are written and finished: copy the images
@@ -174,6 +171,7 @@ class Helper:
         with os.fdopen(self.images, "rb") as received:
             data = received.read()
         _, status = os.waitpid(self.pid, 0)
+        self.pid = 0
         code = os.waitstatus_to_exitcode(status)
         builder: Any = app.builder
         images = pickle.loads(data) if data else {}
@@ -184,12 +182,19 @@ class Helper:
             builder.images = {**own, **new}
         return code
 
+    def stop(self) -> None:
+        """If the view's writer failed before `finish`: end the helper (its pages are not
+        wanted), so that it writes nothing more once the build has failed."""
+        if self.pid:
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+            self.pid = 0
 
-def share_pages(app: Sphinx, go: int) -> list[Helper]:
-    """Make the view's writer take its pages from `ViewPages`, with a helper if there are many;
-    return the list its helper will be in."""
+
+def share_pages(app: Sphinx, go: int, helpers: list[Helper]) -> None:
+    """Make the view's writer take its pages from `ViewPages`, with a helper (put in
+    *helpers*) if there are many."""
     builder: Any = app.builder
-    helpers: list[Helper] = []
     write_documents = builder.write_documents
 
     def write_shared(docnames: Any) -> None:
@@ -203,31 +208,47 @@ def share_pages(app: Sphinx, go: int) -> list[Helper]:
         builder._write_serial(pages)
 
     builder.write_documents = write_shared
-    return helpers
 
 
-def write_view(
-    app: Sphinx, write: Any, docnames: Iterable[str] | None, updated: Any, method: str, go: int
-) -> int:
-    """In the forked child: write the view and return the exit status of its build."""
+def exit_status(app: Sphinx, work: Callable[[], bool]) -> int:
+    """Run *work* in a forked writer and return the process's exit status: 0, 1 if it says it
+    failed or the build has (a new warning, with ``-W``), 2 if it raised (traceback printed)."""
     try:
         warnings = app._warncount
-        switch_to_view(app, Path(app.config.bilingual_sidebyside_outdir).resolve())
-        if docnames is not None and list(docnames) != ["__all__"]:
-            docnames = sorted(set(docnames) | set(app.builder.get_outdated_docs()))
-        helpers = share_pages(app, go)
-        write(docnames, updated, method)
-        app.builder.finish()
-        app.builder.finish_tasks.join()
-        helped = [helper.finish(app) for helper in helpers]
-        app.events.emit("build-finished", None)
-        failed = app.statuscode or (app._warncount > warnings and app._fail_on_warnings) or any(helped)
+        succeeded = work()
+        failed = not succeeded or app.statuscode or (app._warncount > warnings and app._fail_on_warnings)
         return 1 if failed else 0
     except BaseException:
         traceback.print_exc()
         return 2
     finally:
         flush(app)
+
+
+def write_view(
+    app: Sphinx, write: Any, docnames: Iterable[str] | None, updated: Any, method: str, go: int
+) -> int:
+    """In the forked child: write the view and return the exit status of its build."""
+    helpers: list[Helper] = []
+
+    def work() -> bool:
+        nonlocal docnames
+        switch_to_view(app, Path(app.config.bilingual_sidebyside_outdir).resolve())
+        if docnames is not None and list(docnames) != ["__all__"]:
+            docnames = sorted(set(docnames) | set(app.builder.get_outdated_docs()))
+        share_pages(app, go, helpers)
+        write(docnames, updated, method)
+        app.builder.finish()
+        app.builder.finish_tasks.join()
+        helped = [helper.finish(app) for helper in helpers]
+        app.events.emit("build-finished", None)
+        return not any(helped)
+
+    try:
+        return exit_status(app, work)
+    finally:
+        for helper in helpers:
+            helper.stop()
 
 
 def fork_on_write(app: Sphinx) -> None:

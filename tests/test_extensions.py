@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -211,6 +212,43 @@ def test_a_failing_view_fails_the_translation_build(make_app, rootdir, tmp_path,
         app.build()
     assert (app.outdir / "two.html").is_file(), "the English pages were written"
     assert not (tmp_path / "view" / "two.html").exists()
+
+
+def test_a_failing_view_writer_stops_its_helper(make_app, rootdir, tmp_path) -> None:
+    """When the view's writer fails, its helper writes nothing more: it is ended before the
+    English build reports the failure."""
+    from bilingual.sidebyside_writer import SideBySideFailed
+
+    shutil.copytree(rootdir / "test-bilingual", tmp_path / "src")
+    app = make_app(
+        "html",
+        srcdir=tmp_path / "src",
+        confoverrides={
+            "language": "en",
+            "extensions": [*BILINGUAL_EXTENSIONS, "bilingual.sidebyside_writer"],
+            "bilingual_sidebyside_outdir": str(tmp_path / "view"),
+            "bilingual_sidebyside_helper": "now",
+            "bilingual_sidebyside_merged_search": True,
+        },
+    )
+    test_process, helper_pages = os.getpid(), tmp_path / "helper-pages.txt"
+
+    def slow_helper_failing_writer(app, pagename, *args) -> None:
+        if not app.config.bilingual_sidebyside:
+            return
+        if os.getppid() == test_process:  # the view's writer (forked by this process)
+            raise RuntimeError("the view's writer fails at once")
+        time.sleep(0.2)  # the helper (forked by the view's writer), slowly
+        with helper_pages.open("a", encoding="utf-8") as out:
+            out.write(f"{time.time()} {pagename}\n")
+
+    app.connect("html-page-context", slow_helper_failing_writer)
+    with pytest.raises(SideBySideFailed, match="side-by-side view"):
+        app.build()
+    failed_at = time.time()
+    time.sleep(1)  # (a helper left running would write its next pages meanwhile)
+    written = helper_pages.read_text(encoding="utf-8").split("\n") if helper_pages.exists() else []
+    assert all(float(line.split()[0]) <= failed_at for line in written if line)
 
 
 def build_variant(
