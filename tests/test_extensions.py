@@ -185,13 +185,10 @@ def test_view_written_by_the_translation_build_is_the_view_a_build_of_its_own_wr
     assert original.get_text(strip=True) == "“따옴표”와 ‘작은따옴표’가 있는 문단."
 
 
-@pytest.mark.parametrize("helper", ["off", "now"])
-def test_a_failing_view_fails_the_translation_build(make_app, rootdir, tmp_path, helper) -> None:
-    """Whichever of the view's writers (with "now", the view's process or its helper) fails."""
-    from bilingual.sidebyside_writer import SideBySideFailed
-
+def english_with_view(make_app, rootdir: Path, tmp_path: Path, helper: str) -> SphinxTestApp:
+    """An English build of the test root that writes the view into tmp_path/view, with *helper*."""
     shutil.copytree(rootdir / "test-bilingual", tmp_path / "src")
-    app = make_app(
+    return make_app(
         "html",
         srcdir=tmp_path / "src",
         confoverrides={
@@ -202,6 +199,14 @@ def test_a_failing_view_fails_the_translation_build(make_app, rootdir, tmp_path,
             "bilingual_sidebyside_merged_search": True,
         },
     )
+
+
+@pytest.mark.parametrize("helper", ["off", "now"])
+def test_a_failing_view_fails_the_translation_build(make_app, rootdir, tmp_path, helper) -> None:
+    """Whichever of the view's writers (with "now", the view's process or its helper) fails."""
+    from bilingual.sidebyside_writer import SideBySideFailed
+
+    app = english_with_view(make_app, rootdir, tmp_path, helper)
 
     def break_the_view(app, pagename, *args) -> None:
         if app.config.bilingual_sidebyside and pagename == "two":
@@ -219,18 +224,7 @@ def test_a_failing_view_writer_stops_its_helper(make_app, rootdir, tmp_path) -> 
     English build reports the failure."""
     from bilingual.sidebyside_writer import SideBySideFailed
 
-    shutil.copytree(rootdir / "test-bilingual", tmp_path / "src")
-    app = make_app(
-        "html",
-        srcdir=tmp_path / "src",
-        confoverrides={
-            "language": "en",
-            "extensions": [*BILINGUAL_EXTENSIONS, "bilingual.sidebyside_writer"],
-            "bilingual_sidebyside_outdir": str(tmp_path / "view"),
-            "bilingual_sidebyside_helper": "now",
-            "bilingual_sidebyside_merged_search": True,
-        },
-    )
+    app = english_with_view(make_app, rootdir, tmp_path, "now")
     test_process, helper_pages = os.getpid(), tmp_path / "helper-pages.txt"
 
     def slow_helper_failing_writer(app, pagename, *args) -> None:
