@@ -186,3 +186,18 @@ def test_an_idle_resident_stops_and_removes_its_socket(copy: Copy) -> None:
     assert not copy.sockets()
     log = (copy.build / ".resident" / "resident.log").read_text(encoding="utf-8")
     assert "serving" in log and "stopped" in log
+
+
+def test_make_stop_stops_a_resident_that_is_still_importing(copy: Copy) -> None:
+    """`make html && make stop`: the resident left behind has no socket yet (it imports Sphinx
+    first); the stop must reach it all the same, and a later command's resident must live."""
+    assert copy.publish().returncode == 0
+    assert not copy.sockets(), "(the resident imports for about a second before it listens)"
+    command = [sys.executable, str(copy.project / "tools" / "resident.py"), "stop"]
+    subprocess.run([*command, "--build-dir", str(copy.build)], check=True, capture_output=True)
+    log = copy.build / ".resident" / "resident.log"
+    assert wait_for(lambda: not copy.residents(), 15), log.read_text(encoding="utf-8")
+    assert "stopped before serving" in log.read_text(encoding="utf-8")
+    assert copy.publish().returncode == 0  # a resident left after the stop serves
+    ready(copy)
+    assert len(copy.residents()) == 1

@@ -50,6 +50,10 @@ ROOT = Path(__file__).resolve().parent.parent
 CODE = ("conf.py", "bilingual", "tools")
 #: Where the sockets are, in the build directory.
 DIRECTORY = ".resident"
+#: Left in DIRECTORY by ``make stop``, for a resident that was still importing.
+STOP_STAMP = "stop"
+#: The signals a caller passes on to the command a resident runs for it.
+PASSED_ON = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 DEFAULT_IDLE = 900.0
 #: A Unix socket's path is limited to 108 bytes (with its final NUL) on Linux.
 MAX_SOCKET_PATH = 107
@@ -150,6 +154,11 @@ def hand_over(argv: list[str], started: float) -> None:
         "fds": fds,
         "startup": time.perf_counter() - started,
     }
+    # Ctrl-C before the command's process group is known is held, then passed on (or, if no
+    # resident runs it, delivered here): it once interrupted this process alone, and the
+    # command went on.
+    held: list[int] = []
+    previous = {signum: signal.signal(signum, lambda signum, _: held.append(signum)) for signum in PASSED_ON}
     try:
         send(connection, request, fds)
         replies = connection.makefile("r", encoding="utf-8")
@@ -158,6 +167,10 @@ def hand_over(argv: list[str], started: float) -> None:
         first = []
     if first[:1] != ["pid"]:  # the resident stopped meanwhile: run the command here
         connection.close()
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        for signum in held[:1]:
+            signal.raise_signal(signum)
         return
     group = int(first[1])
 
@@ -165,8 +178,10 @@ def hand_over(argv: list[str], started: float) -> None:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(group, signum)
 
-    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+    for signum in PASSED_ON:
         signal.signal(signum, pass_on)
+    for signum in held:
+        pass_on(signum, None)
     words = replies.readline().split()  # (a signal passed on does not interrupt the wait)
     status = int(words[1]) if words[:1] == ["exit"] else 1
     if words[:1] != ["exit"]:
@@ -218,7 +233,7 @@ def leave_behind(argv: list[str]) -> None:
             sys.executable,
             *subprocess._args_from_interpreter_flags(),  # (-O, -X …: the caller's Python, exactly)
             str(Path(__file__).resolve()),
-            *("serve", "--build-dir", str(build_dir)),
+            *("serve", "--build-dir", str(build_dir), "--since", repr(time.time())),
         ],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
@@ -234,8 +249,18 @@ def log(path: Path, text: str) -> None:
         out.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} process {os.getpid()}: {text.rstrip()}\n")
 
 
-def serve_main(build_dir: Path) -> None:
-    """Import everything a command imports, then serve commands (``resident.py serve``)."""
+def stop_requested(directory: Path, since: float) -> bool:
+    """Whether ``make stop`` ran since *since* (it leaves `STOP_STAMP`): a resident that was
+    still importing then had no socket to be asked on."""
+    try:
+        return (directory / STOP_STAMP).stat().st_mtime >= since
+    except OSError:
+        return False
+
+
+def serve_main(build_dir: Path, since: float) -> None:
+    """Import everything a command imports, then serve commands (``resident.py serve``);
+    *since*: when the command that left it behind ended."""
     digest = code_digest()  # (before importing: an edit made meanwhile makes it no match)
     path = socket_path(build_dir, digest)
     if path is None:
@@ -246,7 +271,10 @@ def serve_main(build_dir: Path) -> None:
         from tools import publish
 
         publish.preload_everything()
-        serve(publish, path, digest)
+        if stop_requested(path.parent, since):
+            log(path, "stopped before serving: make stop ran while it was importing")
+            return
+        serve(publish, path, digest, since)
     except BaseException:  # nobody is listening: the log says it
         import traceback
 
@@ -254,7 +282,7 @@ def serve_main(build_dir: Path) -> None:
         raise
 
 
-def serve(publisher: ModuleType, path: Path, digest: str) -> None:
+def serve(publisher: ModuleType, path: Path, digest: str, since: float) -> None:
     """Answer commands until idle for too long, told to stop, or the socket is gone."""
     os.chmod(path.parent, 0o700)
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -325,6 +353,7 @@ def serve(publisher: ModuleType, path: Path, digest: str) -> None:
             replaced = os.stat(path).st_ino != mine
         except FileNotFoundError:
             replaced = True
+        stopping = stopping or stop_requested(path.parent, since)  # (asked before it listened)
         if stopping or replaced or time.monotonic() - last > idle_seconds():
             break
     if not replaced:
@@ -448,8 +477,16 @@ def reap() -> list[tuple[int, int]]:
 
 
 def stop_all(build_dir: Path) -> int:
-    """Stop every resident of *build_dir* (``make stop``); return how many there were."""
-    return sum(stop(path) for path in sorted((build_dir / DIRECTORY).glob("*.sock")))
+    """Stop every resident of *build_dir* (``make stop``); return how many there were.
+
+    One still importing has no socket yet: the stamp left here stops it when it is ready
+    (or within a second, if it began listening meanwhile).
+    """
+    directory = build_dir / DIRECTORY
+    if build_dir.is_dir():  # (one just started may not have made the directory yet)
+        directory.mkdir(mode=0o700, exist_ok=True)
+        (directory / STOP_STAMP).touch()
+    return sum(stop(path) for path in sorted(directory.glob("*.sock")))
 
 
 def stop_others(path: Path) -> None:
@@ -485,9 +522,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("action", choices=["stop", "serve"])
     parser.add_argument("--build-dir", type=Path, default=ROOT / "build")
+    parser.add_argument("--since", type=float, default=time.time(), help="(serve) when it was asked for")
     args = parser.parse_args(argv)
     if args.action == "serve":
-        serve_main(args.build_dir.resolve())
+        serve_main(args.build_dir.resolve(), args.since)
         return 0
     stopped = stop_all(args.build_dir.resolve())
     print(f"resident: stopped {stopped} resident publisher(s) of {args.build_dir}")
