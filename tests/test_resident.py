@@ -64,9 +64,12 @@ class Copy:
     def page(self, edition: str) -> Path:
         return self.build / "html" / edition / "column.html"
 
-    def stop(self) -> None:
+    def make_stop(self) -> None:
         command = [sys.executable, str(self.project / "tools" / "resident.py"), "stop"]  # (`make stop`)
-        subprocess.run([*command, "--build-dir", str(self.build)], check=False, capture_output=True)
+        subprocess.run([*command, "--build-dir", str(self.build)], check=True, capture_output=True)
+
+    def stop(self) -> None:
+        self.make_stop()
         gone = wait_for(lambda: not self.residents(), 15)
         assert gone, f"a resident publisher did not stop: {self.residents()}"
 
@@ -193,8 +196,7 @@ def test_make_stop_stops_a_resident_that_is_still_importing(copy: Copy) -> None:
     first); the stop must reach it all the same, and a later command's resident must live."""
     assert copy.publish().returncode == 0
     assert not copy.sockets(), "(the resident imports for about a second before it listens)"
-    command = [sys.executable, str(copy.project / "tools" / "resident.py"), "stop"]
-    subprocess.run([*command, "--build-dir", str(copy.build)], check=True, capture_output=True)
+    copy.make_stop()
     log = copy.build / ".resident" / "resident.log"
     assert wait_for(lambda: not copy.residents(), 15), log.read_text(encoding="utf-8")
     assert "stopped before serving" in log.read_text(encoding="utf-8")

@@ -47,18 +47,16 @@ import multiprocessing.connection
 import re
 import runpy
 import shutil
-import signal
 import subprocess
 import tarfile
 import tempfile
-import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree
 
-from tools.resident import installed_distributions
+from tools.resident import installed_distributions, signals_held
 
 if TYPE_CHECKING:
     from tools.pocheck import Project
@@ -421,30 +419,6 @@ def publish(staging: Path, target: Path) -> None:
             target.rename(old)
         staging.rename(target)
     shutil.rmtree(old, ignore_errors=True)
-
-
-@contextlib.contextmanager
-def signals_held() -> Iterator[None]:
-    """Hold Ctrl-C, SIGTERM and SIGHUP until the block is done, then deliver them as they
-    would have been (KeyboardInterrupt, or the end of the process).
-
-    Python handlers, not a signal mask: a mask holds a signal only from its own thread,
-    and another thread (a file watcher's, a server's) would take it while the Python
-    handler still interrupted this one.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield  # (only the main thread may set handlers; publish() runs there)
-        return
-    received: list[int] = []
-    held = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
-    previous = {signum: signal.signal(signum, lambda signum, _: received.append(signum)) for signum in held}
-    try:
-        yield
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
-        for signum in received[:1]:
-            signal.raise_signal(signum)
 
 
 def published_downloads(build_dir: Path) -> dict[str, list[Path]]:

@@ -41,7 +41,9 @@ import selectors
 import signal
 import socket
 import sys
+import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -157,38 +159,60 @@ def hand_over(argv: list[str], started: float) -> None:
     # Ctrl-C before the command's process group is known is held, then passed on (or, if no
     # resident runs it, delivered here): it once interrupted this process alone, and the
     # command went on.
-    held: list[int] = []
-    previous = {signum: signal.signal(signum, lambda signum, _: held.append(signum)) for signum in PASSED_ON}
+    with signals_held() as held:
+        try:
+            send(connection, request, fds)
+            replies = connection.makefile("r", encoding="utf-8")
+            first = replies.readline().split()
+        except OSError:
+            first = []
+        if first[:1] != ["pid"]:  # the resident stopped meanwhile: run the command here
+            connection.close()
+            return
+        group = int(first[1])
+
+        def pass_on(signum: int, _frame: object) -> None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(group, signum)
+
+        for signum in PASSED_ON:
+            signal.signal(signum, pass_on)
+        for signum in held:
+            pass_on(signum, None)
+        held.clear()
+        words = replies.readline().split()  # (a signal passed on does not interrupt the wait)
+        status = int(words[1]) if words[:1] == ["exit"] else 1
+        if words[:1] != ["exit"]:
+            print("publish: the resident publisher stopped before the command ended", file=sys.stderr)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)  # (never leaves the block: the handlers passing signals on stay)
+
+
+@contextlib.contextmanager
+def signals_held() -> Iterator[list[int]]:
+    """Hold Ctrl-C, SIGTERM and SIGHUP until the block is done, then deliver them as they
+    would have been (KeyboardInterrupt, or the end of the process). The block gets the
+    list of those received; one it empties has taken them over.
+
+    Python handlers, not a signal mask: a mask holds a signal only from its own thread,
+    and another thread (a file watcher's, a server's) would take it while the Python
+    handler still interrupted this one.
+    """
+    received: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield received  # (only the main thread may set handlers; publish() runs there)
+        return
+    previous = {
+        signum: signal.signal(signum, lambda signum, _: received.append(signum)) for signum in PASSED_ON
+    }
     try:
-        send(connection, request, fds)
-        replies = connection.makefile("r", encoding="utf-8")
-        first = replies.readline().split()
-    except OSError:
-        first = []
-    if first[:1] != ["pid"]:  # the resident stopped meanwhile: run the command here
-        connection.close()
+        yield received
+    finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
-        for signum in held[:1]:
+        for signum in received[:1]:
             signal.raise_signal(signum)
-        return
-    group = int(first[1])
-
-    def pass_on(signum: int, _frame: object) -> None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(group, signum)
-
-    for signum in PASSED_ON:
-        signal.signal(signum, pass_on)
-    for signum in held:
-        pass_on(signum, None)
-    words = replies.readline().split()  # (a signal passed on does not interrupt the wait)
-    status = int(words[1]) if words[:1] == ["exit"] else 1
-    if words[:1] != ["exit"]:
-        print("publish: the resident publisher stopped before the command ended", file=sys.stderr)
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(status)
 
 
 def send(connection: socket.socket, request: dict, fds: list[int]) -> None:

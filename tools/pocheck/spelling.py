@@ -25,16 +25,12 @@ def dictionary(wordlist: Path) -> enchant.Dict:
     return enchant.Dict("en_US")
 
 
-def catalog_dictionary(project: Project, path: str) -> enchant.Dict:
-    """The dictionary of the catalog *path* (as entries show it): its language's word list."""
-    key = (project.root, path)
-    if key not in DICTIONARIES:
-        DICTIONARIES[key] = dictionary(project.wordlist(project.language_of(Path(path))))
-    return DICTIONARIES[key]
-
-
-#: Each catalog's dictionary, by project and path as entries show it (asked for every entry).
-DICTIONARIES: dict[tuple[Path, str], enchant.Dict] = {}
+@cache
+def catalog_dictionary(root: Path, path: str) -> enchant.Dict:
+    """The dictionary of the catalog *path* (as entries show it) of the project at *root*:
+    its language's word list (asked for every entry, found once per catalog)."""
+    project = Project(root)
+    return dictionary(project.wordlist(project.language_of(Path(path))))
 
 
 def unknown_words(text: str, words: enchant.Dict) -> list[str]:
@@ -60,7 +56,7 @@ def unknown_parts(word: str, words: enchant.Dict) -> tuple[str, ...]:
 
 def check(project: Project, entry: Entry) -> list[Problem]:
     """Spell-check what a reader sees of the msgstr (not code, URLs, role targets or Hangul)."""
-    words = catalog_dictionary(project, entry.path)
+    words = catalog_dictionary(project.root, entry.path)
     unknown = unknown_words(analyse(entry.msgstr).visible_text, words)
     if not unknown:
         return []
