@@ -59,6 +59,22 @@ def test_changed_catalog_rebuilds_english_editions_only_and_shows_the_change(
     assert (site / "ko" / "column.html").read_bytes() == (work / "ko" / "column.html").read_bytes()
 
 
+def test_a_cold_run_starts_from_what_a_fresh_clone_has(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The cold scenarios clean a copy down to its commit: no build directory, and no compiled
+    catalog or bytecode (a first build in a fresh clone compiles every catalog)."""
+    copy = bench.copy_project(tmp_path_factory.mktemp("cold") / "p")  # (short: the resident's socket)
+    bench.warm_site(copy)
+    bench.resident.stop_all(copy.build)
+    ignored = ["git", "status", "--porcelain", "--ignored"]
+    before = subprocess.run(ignored, cwd=copy.path, capture_output=True, text=True, check=True).stdout
+    assert "!! build/" in before and "!! locale/en/LC_MESSAGES/column.mo" in before
+
+    copy.clean()
+
+    after = subprocess.run(ignored, cwd=copy.path, capture_output=True, text=True, check=True).stdout
+    assert after == "" and not copy.build.exists()
+
+
 def test_scenarios_alternate_run_by_run_and_a_failed_one_drops_out() -> None:
     """The plain build, the cold build and the loop are timed in rounds, so drift hits each alike."""
     order: list[str] = []

@@ -332,7 +332,12 @@ class Project:
         return re.search(rf"^{re.escape(target)}:", makefile, re.MULTILINE) is not None
 
     def clean(self) -> None:
+        """Leave the copy as a fresh clone is: without the build directory and all else git
+        ignores (the catalogs Sphinx compiled, ``locale/**/*.mo``, which the English build
+        then compiles again; Python's bytecode of the project's own modules)."""
         shutil.rmtree(self.build, ignore_errors=True)
+        if (self.path / ".git").exists():
+            subprocess.run(["git", "clean", "-fdXq"], cwd=self.path, check=True)
 
 
 def commit(dest: Path) -> None:
