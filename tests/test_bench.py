@@ -7,6 +7,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 
+import polib
 import pytest
 from conftest import ROOT
 
@@ -106,6 +107,15 @@ def test_synthetic_corpus_is_complete_with_unique_labels(tmp_path) -> None:
     assert len(labels) == len(set(labels)) and "(p0002-p1)=" in labels
     catalog = corpus.path / "locale/en/LC_MESSAGES/pages/p0002.po"
     assert "China: A Case of Innovation and Locality (2)" in catalog.read_text(encoding="utf-8")
+    # No two pages share a paragraph (nothing that remembers a message gains from the copies),
+    # and each copy's paragraphs are translated in its own catalog.
+    catalogs = [polib.pofile(str(catalog.parent / f"{page.stem}.po")) for page in pages]
+    long = [[entry for entry in each if len(entry.msgid) > 100] for each in catalogs]
+    paragraphs = [entry.msgid for entries in long for entry in entries]
+    assert len(paragraphs) == 3 * 7 and len(set(paragraphs)) == len(paragraphs)
+    for page, entries in zip(pages, long, strict=True):
+        source = page.read_text(encoding="utf-8")
+        assert all(entry.msgid in source and entry.translated() for entry in entries)
 
 
 def test_quick_bench_writes_every_scenario_and_the_chart(tmp_path) -> None:
