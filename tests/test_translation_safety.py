@@ -50,6 +50,25 @@ def test_publish_safety_net_refuses_live_markup_that_only_the_translation_has(
         check_translated_html({"ko": Path(korean_app.outdir), "en": english})
 
 
+@pytest.mark.parametrize(
+    ("markup", "found"),
+    [
+        ('<a href="java&#x73;cript:alert(1)">x</a>', {"href='javascript:alert(1)' on <a>"}),
+        ('<p ONCLICK="alert(1)">x</p>', {"onclick= on <p>"}),
+        ("<SCRIPT>alert(1)</SCRIPT>", {"<script>"}),
+        ('<a href="JavaScript :alert(1)">x</a>', {"href='JavaScript :alert(1)' on <a>"}),
+        ('<p data-option="1" class="section">Click on = here</p>', set()),
+        ("<p>plain text, 한국어</p>", set()),
+    ],
+)
+def test_the_safety_net_reads_an_article_as_a_browser_would(tmp_path: Path, markup: str, found: set) -> None:
+    """Names in any case, and character references, are found; what only looks like a
+    handler to the quick look (an attribute or text with "on… =") is not reported."""
+    page = tmp_path / "page.html"
+    page.write_text(f'<html><body><article role="main">{markup}</article></body></html>', encoding="utf-8")
+    assert live_markup(page) == found
+
+
 def test_the_safety_net_looks_at_every_page_of_a_large_site(tmp_path: Path) -> None:
     """From LIVE_CHECK_PARALLEL_FROM pages on the pages are shared between two processes:
     a page with live markup is found whichever process looks at it, and live markup that the

@@ -568,12 +568,17 @@ class Gate:
             raise GateFailed(self.result)
 
 
-#: A cheap look for anything live in an article's markup; only a page that has some is parsed.
-#: (Three patterns, not one alternation: each is searched faster alone, by a third in all.)
+#: A cheap look for anything live in an article's markup (its bytes, ASCII-lowercased, as
+#: HTML reads tag and attribute names); only a page that has some is parsed. A superset of
+#: what the parse finds: a handler's pattern has no leading space (a search that starts with
+#: ``\s`` is four times slower), and an attribute whose name merely ends in "on…" is cleared
+#: by the parse; a character reference (``java&#x73;cript:``) is parsed too, as a browser
+#: decodes it. (Separate patterns, not one alternation: each is searched faster alone.)
 MAYBE_LIVE = (
-    re.compile(rf"<(?:{'|'.join(LIVE_TAGS)})\b", re.IGNORECASE),
-    re.compile(r"\son\w+\s*=", re.IGNORECASE),
-    re.compile(r"script\s*:", re.IGNORECASE),
+    re.compile(rb"<(?:" + "|".join(LIVE_TAGS).encode() + rb")\b"),
+    re.compile(rb"on\w+\s*="),
+    re.compile(rb"script\s*:"),
+    re.compile(rb"&#"),
 )
 #: From this many translated pages on, they are looked at in two processes.
 LIVE_CHECK_PARALLEL_FROM = 200
@@ -581,13 +586,15 @@ LIVE_CHECK_PARALLEL_FROM = 200
 
 def live_markup(html_file: Path) -> set[str]:
     """Script tags, event handlers and script URLs in a page's article."""
-    text = html_file.read_text(encoding="utf-8")
-    start, end = text.find("<article"), text.rfind("</article>")
-    if start != -1 and end != -1 and not any(pattern.search(text, start, end) for pattern in MAYBE_LIVE):
-        return set()
+    data = html_file.read_bytes()
+    start, end = data.find(b"<article"), data.rfind(b"</article>")
+    if start != -1 and end != -1:
+        markup = data[start:end].lower()
+        if not any(pattern.search(markup) for pattern in MAYBE_LIVE):
+            return set()
     from bs4 import BeautifulSoup  # only for the rare page the regular expression flags
 
-    soup = BeautifulSoup(text, "lxml")
+    soup = BeautifulSoup(data.decode("utf-8"), "lxml")
     article = soup.select_one("article") or soup.select_one("[role=main], div.body")
     found = set()
     for element in article.find_all(True) if article else []:
