@@ -353,6 +353,34 @@ def test_broken_catalog_leaves_last_good_site_untouched_and_says_what_failed(tmp
     assert snapshot(build_dir / "html") == before
 
 
+def test_a_rebuild_links_the_pages_it_did_not_change_and_never_a_file_of_the_build(tmp_path: Path) -> None:
+    """Staging links a page from the published site when the rebuild did not write it, copies
+    the pages it wrote, and shares no file with the build's output, which Sphinx rewrites in
+    place."""
+    project = copy_project(tmp_path / "project")
+    build_dir = tmp_path / "build"
+    assert publish(build_dir, "html", root=project).returncode == 0
+    site = build_dir / "html"
+    before = {path: path.stat().st_ino for path in site.rglob("*.html")}
+
+    catalog = project / "locale" / "en" / "LC_MESSAGES" / "column.po"
+    po = polib.pofile(str(catalog))
+    entry = next(e for e in po.translated_entries() if e.msgid.startswith("지역의 수요체제"))
+    entry.msgstr = entry.msgstr.replace("one-sidedly", "unilaterally")
+    po.save()
+    time.sleep(2.1)  # (a file written less than TIME_RESOLUTION_NS before a build is copied)
+    assert publish(build_dir, "html", root=project).returncode == 0
+
+    for edition in ("en", "ko-en"):
+        page = site / edition / "column.html"
+        assert "unilaterally" in page.read_text(encoding="utf-8")
+        assert page.stat().st_ino != before[page]
+    assert (site / "ko" / "column.html").stat().st_ino == before[site / "ko" / "column.html"]
+    assert (site / "en" / "about.html").stat().st_ino == before[site / "en" / "about.html"]
+    built = {path.stat().st_ino for path in (build_dir / "work" / "html").rglob("*") if path.is_file()}
+    assert not built & {path.stat().st_ino for path in site.rglob("*") if path.is_file()}
+
+
 def test_catalog_saved_by_another_editor_is_published_with_a_note_and_refused_by_check_po(
     tmp_path: Path,
 ) -> None:
