@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.conftest import copy_project
+from tests.conftest import ROOT, copy_project
 from tests.test_catalog_gate import set_translation
 from tests.test_publishing import snapshot
 
@@ -80,3 +80,31 @@ def test_watch_restarts_when_the_code_changes(tmp_path: Path) -> None:
     finally:
         watcher.send_signal(signal.SIGINT)
         assert watcher.wait(timeout=30) == 0
+
+
+def test_a_ctrl_c_that_a_finalizer_drops_still_stops_the_watcher() -> None:
+    """Python prints and drops a KeyboardInterrupt raised while a finalizer runs (as
+    multiprocessing closes a finished build's pipes); the watcher went on watching after
+    such a Ctrl-C. Its handler also sets the flag that the watcher looks at on every wake."""
+    program = f"""
+import os, signal, sys, weakref
+sys.path.insert(0, {str(ROOT)!r})
+from tools import watch
+signal.signal(signal.SIGINT, watch.on_interrupt)
+
+class Pipes:
+    pass
+
+def close():
+    os.kill(os.getpid(), signal.SIGINT)
+    for _ in range(1000):  # the handler runs here, inside the finalizer
+        pass
+
+pipes = Pipes()
+weakref.finalize(pipes, close)
+del pipes
+print("stops" if watch.INTERRUPTED.is_set() else "goes on")
+"""
+    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
+    assert "Exception ignored" in result.stderr and "KeyboardInterrupt" in result.stderr
+    assert result.stdout.strip() == "stops"

@@ -21,7 +21,9 @@ import argparse
 import contextlib
 import logging
 import os
+import signal
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -37,6 +39,16 @@ WATCHED = ("conf.py", "source", "locale", "bilingual", "tools")
 CODE = resident.CODE
 #: How often the wait for a change wakes up when nothing changed, in milliseconds.
 WAKE_MS = 100
+#: Set by Ctrl-C, which also raises KeyboardInterrupt as usual. Python prints and drops an
+#: exception raised while a finalizer runs (multiprocessing closes a finished build's pipes
+#: in one), and the watcher then went on watching after the Ctrl-C; it now stops at its next
+#: wake (within WAKE_MS) or once the build under way is published.
+INTERRUPTED = threading.Event()
+
+
+def on_interrupt(signum: int, frame: object) -> None:
+    INTERRUPTED.set()
+    raise KeyboardInterrupt
 
 
 class BuildInputs(watchfiles.DefaultFilter):
@@ -77,6 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     # watchfiles logs "1 change detected" and, on Ctrl-C, a warning: this script says both.
     logging.getLogger("watchfiles").setLevel(logging.ERROR)
     build_dir = args.build_dir.resolve()
+    signal.signal(signal.SIGINT, on_interrupt)
     publish.set_build_environment()
     publish.preload_everything()  # once: every build is forked from this process
     changes = watchfiles.watch(
@@ -97,6 +110,8 @@ def main(argv: list[str] | None = None) -> int:
                 url = stack.enter_context(serve(build_dir / "html", port=args.port))
                 print(f"watch: serving {url} (Ctrl-C to stop)", flush=True)
             for found in changes:
+                if INTERRUPTED.is_set():  # a Ctrl-C that a finalizer dropped
+                    break
                 if not found:  # woken only to look for Ctrl-C
                     continue
                 changed = sorted({Path(path) for _, path in found})
