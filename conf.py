@@ -58,6 +58,7 @@ extensions = [
     # Speed: work Sphinx, MyST and furo would otherwise redo per page or per message.
     "bilingual.navtree",
     "bilingual.msgstr_speed",
+    "bilingual.quick_transforms",
     "bilingual.stem_cache",
     "bilingual.translated_nodes",
     "bilingual.template_cache",

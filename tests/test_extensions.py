@@ -381,3 +381,113 @@ def test_compiled_templates_are_kept_between_builds_and_change_nothing(make_app,
     compiled = sorted((app.doctreedir / "jinja").glob("__jinja2_*.cache"))
     assert compiled, "no compiled template was kept"
     assert app.builder.templates.environment.bytecode_cache is not None
+
+
+#: A page with what smart quotes, highlighting and dangling references change, and what
+#: they leave alone: quotes, an apostrophe, dashes, ellipses, code with and without a
+#: language, a `highlight`, a reference to a target that does not exist; and two texts that
+#: docutils' smart quotes change with no quote in them (its escape handling turns a
+#: backslash before a full stop, and the text "&#46;", into a full stop).
+QUICK_PAGE = r"""---
+orphan: true
+---
+# 따옴표 "시험"
+
+그는 "혁신"이라고 말했다 -- 그리고... 끝.
+
+따옴표도 줄표도 없는 문단.
+
+글자 &amp;#46; 하나.
+
+역슬래시 \\. 하나.
+
+`"코드"` 속.
+
+```python
+print("hello")
+```
+
+```{highlight} text
+```
+
+```{eval-rst}
+`없는 대상`_ 과 `있는 대상`_::
+
+    들여쓴 "코드"
+
+.. _있는 대상: https://example.org/
+```
+"""
+QUICK_MESSAGES = {
+    '따옴표 "시험"': 'Quotes "put to the test"',
+    '그는 "혁신"이라고 말했다 -- 그리고... 끝.': 'He said "innovation" -- and then... China\'s end.',
+    "글자 &amp;#46; 하나.": "One &amp;#46; character.",
+    "역슬래시 \\\\. 하나.": "One backslash \\\\.",
+}
+
+
+def quick_variant(make_app, rootdir: Path, tmp_path: Path, language: str, quick: bool) -> SphinxTestApp:
+    import polib
+
+    srcdir = tmp_path / f"{language}-{'quick' if quick else 'sphinx'}"
+    shutil.copytree(rootdir / "test-bilingual", srcdir)
+    (srcdir / "quotes.md").write_text(QUICK_PAGE, encoding="utf-8")
+    catalog = polib.POFile()
+    catalog.metadata = {"Content-Type": "text/plain; charset=UTF-8"}
+    catalog.extend(polib.POEntry(msgid=msgid, msgstr=msgstr) for msgid, msgstr in QUICK_MESSAGES.items())
+    catalog.save(str(srcdir / "locale" / "en" / "LC_MESSAGES" / "quotes.po"))
+    extensions = [*BILINGUAL_EXTENSIONS, *(["bilingual.quick_transforms"] if quick else [])]
+    app = make_app("html", srcdir=srcdir, confoverrides={"language": language, "extensions": extensions})
+    app.build()
+    return app
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_quick_transforms_change_the_pages_as_sphinx_does_and_skip_what_they_cannot_change(
+    make_app, rootdir, tmp_path, monkeypatch, language
+) -> None:
+    from docutils.transforms import references
+    from docutils.utils import smartquotes
+    from sphinx.transforms.post_transforms import code
+
+    counts: dict[str, int] = {}
+
+    def counting(name: str, original):
+        def count(*args, **kwargs):
+            counts[name] = counts.get(name, 0) + 1
+            return original(*args, **kwargs)
+
+        return count
+
+    for module, name, kind in [
+        (smartquotes, "educate_tokens", "quotes"),
+        (code, "HighlightLanguageVisitor", "highlight"),
+        (references, "DanglingReferencesVisitor", "dangling"),
+    ]:
+        monkeypatch.setattr(module, name, counting(kind, getattr(module, name)))
+    pages, warnings, walks = {}, {}, {}
+    for variant in ("sphinx", "quick"):
+        counts.clear()
+        app = quick_variant(make_app, rootdir, tmp_path, language, variant == "quick")
+        pages[variant] = {page.name: str(html(app, page.stem).body) for page in app.outdir.glob("*.html")}
+        warnings[variant] = sorted(
+            line.replace(str(app.srcdir), "SRC")
+            for line in app.warning.getvalue().splitlines()
+            if str(app.srcdir) in line
+        )
+        walks[variant] = dict(counts)
+    assert pages["quick"] == pages["sphinx"]
+    assert warnings["quick"] == warnings["sphinx"]
+    assert any("Unknown target name" in line for line in warnings["quick"]), warnings["quick"]
+    # They did their work where there was some ...
+    page = BeautifulSoup(pages["quick"]["quotes.html"], "lxml")
+    article = page.find("article") or page
+    text = article.get_text()
+    expected = ["“시험”", "“혁신”"] if language == "ko" else ["“put to the test”", "China’s"]
+    expected += ["–", "…"]
+    assert all(piece in text for piece in expected), text
+    assert article.select_one("div.highlight-python") and article.select_one("div.highlight-text")
+    assert '"코드"' in text or '"code"' in text  # code is never educated
+    # ... and skipped the rest: fewer blocks educated, fewer pages walked, none of them zero.
+    for kind in ("quotes", "highlight", "dangling"):
+        assert 0 < walks["quick"][kind] < walks["sphinx"][kind], (kind, walks)
