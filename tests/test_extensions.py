@@ -491,3 +491,40 @@ def test_quick_transforms_change_the_pages_as_sphinx_does_and_skip_what_they_can
     # ... and skipped the rest: fewer blocks educated, fewer pages walked, none of them zero.
     for kind in ("quotes", "highlight", "dangling"):
         assert 0 < walks["quick"][kind] < walks["sphinx"][kind], (kind, walks)
+
+
+def test_a_page_read_for_the_first_time_is_not_cleared_and_a_page_read_again_is(
+    make_app, rootdir, tmp_path, monkeypatch
+) -> None:
+    from sphinx.domains.std import StandardDomain
+    from sphinx.environment import BuildEnvironment
+
+    cleared: list[str] = []
+    clear_doc = StandardDomain.clear_doc
+
+    def counting(domain: StandardDomain, docname: str) -> None:
+        cleared.append(docname)
+        clear_doc(domain, docname)
+
+    monkeypatch.setattr(StandardDomain, "clear_doc", counting)
+    monkeypatch.setattr(BuildEnvironment, "clear_doc", BuildEnvironment.clear_doc)  # (restored after)
+    pages, labels = {}, {}
+    for variant, extensions in [("sphinx", []), ("first-read", ["bilingual.first_read"])]:
+        cleared.clear()
+        app = build_variant(make_app, rootdir, tmp_path, variant, extensions)
+        pages[variant] = translated_pages(app)
+        labels[variant] = dict(app.env.domains.standard_domain.labels)
+    assert pages["first-read"] == pages["sphinx"]
+    assert labels["first-read"] == labels["sphinx"]
+    assert cleared == [], "a page never read was cleared"
+    assert "page-one" in labels["first-read"]
+    # A page read again is cleared first: a label it no longer has is gone.
+    source = app.srcdir / "one.md"
+    source.write_text(
+        source.read_text(encoding="utf-8").replace("(page-one)=", "(page-uno)="), encoding="utf-8"
+    )
+    again = make_app("html", srcdir=app.srcdir, confoverrides=app.config._overrides, freshenv=False)
+    again.build()
+    assert "one" in cleared and set(cleared) <= set(app.env.all_docs)
+    assert "page-uno" in again.env.domains.standard_domain.labels
+    assert "page-one" not in again.env.domains.standard_domain.labels
