@@ -324,3 +324,51 @@ def test_msgfmt_checks_the_catalogs_in_one_run_and_each_alone_if_one_fails(tmp_p
     # A catalog with a domain directive of its own is never checked with the others.
     broken.write_text("\n".join([*lines, "", 'domain "other"', ""]), encoding="utf-8")
     assert syntax.passing_msgfmt(project, paths) == set()
+
+
+#: Messages each of which fails one of the pofilter filters the gate uses, in any way a
+#: filter fails (and look-alikes that pass): the filters that cannot fail are not run.
+FILTER_CASES = [
+    ("줄\\n바꿈", "line break"),
+    ("줄\n바꿈", "line break"),
+    ("줄 바꿈", "line\nbreak"),
+    ("줄 바꿈\r", "line break"),
+    ("탭\t있음", "tab here"),
+    ("두 칸", "two  spaces"),
+    (" 앞 공백", "leading space"),
+    ("앞 공백", "\u00a0leading space"),
+    ("뒤 공백", "trailing space "),
+    ("뒤 공백\u3000", "trailing space"),
+    ("반복", "the the word"),
+    ("주소 https://www.kisdi.re.kr 참고", "see the KISDI site"),
+    ("주소 www.kisdi.re.kr 참고", "see www.kisdi.re.kr and www.kisdi.kr"),
+    ("ftp:files 참고", "see the files"),
+    ("메일 a@kisdi.re.kr", "mail a at kisdi"),
+    ("태그 없음", "a <b>tag</b>"),
+    ("<b>태그</b>", "a tag"),
+    ("{term}`김성옥 <김성옥>` 부연구위원", "{term}`Kim Sung-ok <김성옥>`, Associate Research Fellow"),
+    ("`<code>` 속", "in `<code>`"),
+    ("평범한 문장.", "A plain sentence."),
+]
+
+
+def test_pofilter_runs_only_the_filters_that_can_fail_and_finds_what_all_of_them_find() -> None:
+    import polib
+    from translate.filters import checks
+
+    from tools.pocheck import toolkit
+
+    assert set(toolkit.CAN_FAIL) == {*toolkit.FILTERS, toolkit.XMLTAGS}
+    every_filter = checks.StandardChecker(limitfilters=[*toolkit.FILTERS, toolkit.XMLTAGS])
+    messages = list(FILTER_CASES)
+    for catalog in (ROOT / "locale" / "en" / "LC_MESSAGES").glob("*.po"):
+        messages += [(entry.msgid, entry.msgstr) for entry in polib.pofile(str(catalog)) if entry.msgstr]
+    found = {}
+    for msgid, msgstr in messages:
+        unit = toolkit.toolkit_unit(toolkit.masked(msgid), toolkit.masked(msgstr))
+        expected = every_filter.run_filters(unit)
+        assert toolkit.failures(msgid, msgstr) == expected, (msgid, msgstr)
+        found.update(dict.fromkeys(expected, msgid))
+    assert set(found) == set(toolkit.CAN_FAIL), "a filter none of the cases fails"
+    # A message without any of what the other filters look for runs only the repeated-word one.
+    assert toolkit.can_fail("평범한 문장.", "A plain sentence.") == {"doublewords"}

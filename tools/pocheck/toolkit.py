@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache, lru_cache
 
 from translate.filters import checks
@@ -44,19 +45,47 @@ def toolkit_unit(source: str, target: str) -> base.TranslationUnit:
     return unit
 
 
+#: What a text must have for each filter to fail, in either the msgid or the msgstr (as
+#: translate-toolkit's filters are written: a count of backslashes, line breaks, tabs or
+#: double spaces that differs, whitespace at either end, a URL or e-mail address, a tag).
+#: A filter whose condition neither text meets cannot fail and is not run; a repeated
+#: word can be in any translation, and that filter always runs.
+URL = re.compile(r"https?:|www\.|ftp:")
+CAN_FAIL: dict[str, Callable[[str], object]] = {
+    "escapes": lambda text: "\\" in text,
+    "newlines": lambda text: "\n" in text or "\r" in text,
+    "tabs": lambda text: "\t" in text,
+    "doublespacing": lambda text: "  " in text,
+    "startwhitespace": lambda text: text[:1].isspace(),
+    "endwhitespace": lambda text: text[-1:].isspace(),
+    "doublewords": lambda text: True,
+    "urls": URL.search,
+    "emails": lambda text: "@" in text,
+    XMLTAGS: lambda text: "<" in text,
+}
+
+
 @cache
-def checker() -> checks.StandardChecker:
-    return checks.StandardChecker(limitfilters=[*FILTERS, XMLTAGS])
+def checker(filters: frozenset[str] = frozenset([*FILTERS, XMLTAGS])) -> checks.StandardChecker:
+    """translate-toolkit's checker running *filters* (its order: FILTERS, then xmltags)."""
+    return checks.StandardChecker(limitfilters=[name for name in [*FILTERS, XMLTAGS] if name in filters])
 
 
 @lru_cache(maxsize=1)
 def failures(msgid: str, msgstr: str) -> dict[str, str]:
     """pofilter's failures for one message, with its roles and code spans masked.
 
-    One run of every filter used (FILTERS and xmltags): this check and the security
-    check both read it, one after the other, so the entry being checked is kept.
+    One run of the filters used (FILTERS and xmltags) that can fail on it (`CAN_FAIL`):
+    this check and the security check both read it, one after the other, so the entry
+    being checked is kept.
     """
-    return checker().run_filters(toolkit_unit(masked(msgid), masked(msgstr)))
+    source, target = masked(msgid), masked(msgstr)
+    return checker(can_fail(source, target)).run_filters(toolkit_unit(source, target))
+
+
+def can_fail(source: str, target: str) -> frozenset[str]:
+    """The filters that can fail on this message (`CAN_FAIL`)."""
+    return frozenset(name for name, condition in CAN_FAIL.items() if condition(source) or condition(target))
 
 
 def check(project: Project, entry: Entry) -> list[Problem]:
