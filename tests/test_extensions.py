@@ -452,6 +452,7 @@ def test_quick_transforms_change_the_pages_as_sphinx_does_and_skip_what_they_can
 ) -> None:
     from docutils.transforms import references
     from docutils.utils import smartquotes
+    from sphinx import addnodes
     from sphinx.transforms.post_transforms import code
 
     counts: dict[str, int] = {}
@@ -480,6 +481,9 @@ def test_quick_transforms_change_the_pages_as_sphinx_does_and_skip_what_they_can
             if str(app.srcdir) in line
         )
         walks[variant] = dict(counts)
+        # (A `highlight` renders as nothing: that it was removed shows in the doctree.)
+        resolved = app.env.get_and_resolve_doctree("highlight", app.builder)
+        assert next(resolved.findall(addnodes.highlightlang), None) is None, variant
     assert pages["quick"] == pages["sphinx"]
     assert warnings["quick"] == warnings["sphinx"]
     assert any("Unknown target name" in line for line in warnings["quick"]), warnings["quick"]
