@@ -482,7 +482,7 @@ def test_quick_transforms_change_the_pages_as_sphinx_does_and_skip_what_they_can
         )
         walks[variant] = dict(counts)
         # (A `highlight` renders as nothing: that it was removed shows in the doctree.)
-        resolved = app.env.get_and_resolve_doctree("highlight", app.builder)
+        resolved = app.env.get_and_resolve_doctree("highlight", app.builder, tags=app.tags)
         assert next(resolved.findall(addnodes.highlightlang), None) is None, variant
     assert pages["quick"] == pages["sphinx"]
     assert warnings["quick"] == warnings["sphinx"]
