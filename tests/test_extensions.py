@@ -355,7 +355,13 @@ def test_stems_cached_per_build_give_the_same_search_index(make_app, rootdir, tm
         app = build_variant(make_app, rootdir, tmp_path, variant, extensions)
         indexes[variant] = (app.outdir / "searchindex.js").read_text(encoding="utf-8")
         if variant == "cached":
-            assert app.builder.indexer.lang.stem.cache_info().hits > 0
+            indexer = app.builder.indexer
+            assert indexer.lang.stem.cache_info().hits > 0
+            # Each word of a page is fed once, and the same words as Sphinx's collector gives.
+            doctree = app.env.get_doctree("index")
+            once, every = indexer._word_collector(doctree), type(indexer)._word_collector(indexer, doctree)
+            assert len(once.words) == len(set(once.words)) < len(every.words)
+            assert once.words == list(dict.fromkeys(every.words))
     assert indexes["cached"] == indexes["sphinx"]
     assert "apple" in indexes["cached"]
 
