@@ -17,7 +17,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from tests.conftest import copy_project
+from tests.conftest import ROOT, copy_project
 from tests.test_catalog_gate import set_translation
 from tests.test_publishing import snapshot
 from tests.test_watch import shows
@@ -203,3 +203,43 @@ def test_make_stop_stops_a_resident_that_is_still_importing(copy: Copy) -> None:
     assert copy.publish().returncode == 0  # a resident left after the stop serves
     ready(copy)
     assert len(copy.residents()) == 1
+
+
+def test_a_ctrl_c_that_python_drops_still_stops_the_swap(tmp_path: Path) -> None:
+    """Python prints and drops a KeyboardInterrupt raised in an at-fork handler or a
+    finalizer; a command interrupted so (a build forking, multiprocessing closing pipes)
+    went on and published, and ended with status 0. The handler of `publish.interruptible`
+    also sets a flag that every swap looks at."""
+    program = f"""
+import os, signal, sys, weakref
+from pathlib import Path
+sys.path.insert(0, {str(ROOT)!r})
+from tools import publish
+
+site, staging = Path({str(tmp_path)!r}) / "html", Path({str(tmp_path)!r}) / "staging"
+for folder, text in ((site, "published"), (staging, "new")):
+    folder.mkdir()
+    (folder / "index.html").write_text(text)
+
+class Pipes:
+    pass
+
+def close():
+    os.kill(os.getpid(), signal.SIGINT)
+    for _ in range(1000):  # the handler runs here, inside the finalizer
+        pass
+
+try:
+    with publish.interruptible():
+        pipes = Pipes()
+        weakref.finalize(pipes, close)
+        del pipes
+        print("dropped" if publish.INTERRUPTED.is_set() else "not interrupted")
+        publish.publish(staging, site)
+        print("published")
+except KeyboardInterrupt:
+    print("stopped:", (site / "index.html").read_text(), staging.exists())
+"""
+    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
+    assert "Exception ignored" in result.stderr and "KeyboardInterrupt" in result.stderr
+    assert result.stdout.split("\n")[:2] == ["dropped", "stopped: published False"], result.stdout

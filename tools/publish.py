@@ -48,9 +48,11 @@ import multiprocessing.connection
 import re
 import runpy
 import shutil
+import signal
 import subprocess
 import tarfile
 import tempfile
+import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -402,10 +404,39 @@ li span {{ display: block; }}
 """
 
 
+#: Set by Ctrl-C, which also raises KeyboardInterrupt as usual (`interruptible`). Python
+#: prints and drops a KeyboardInterrupt raised inside an at-fork handler or a finalizer
+#: (``os.fork``'s own, multiprocessing's), and the command went on and published (a test
+#: of the resident publisher caught it: the command ended with status 0). Every swap
+#: looks at the flag first.
+INTERRUPTED = threading.Event()
+
+
+def on_interrupt(signum: int, frame: object) -> None:
+    INTERRUPTED.set()
+    raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def interruptible() -> Iterator[None]:
+    """Ctrl-C raises KeyboardInterrupt and sets `INTERRUPTED`, in the block (main thread)."""
+    INTERRUPTED.clear()
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, on_interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        INTERRUPTED.clear()
+
+
 def publish(staging: Path, target: Path) -> None:
     """Replace *target* by *staging* with renames, so a reader never sees a half-built site.
 
-    Nothing built from the catalogs is swapped in before the catalog gate has passed.
+    Nothing built from the catalogs is swapped in before the catalog gate has passed, and
+    nothing after a Ctrl-C, even one that Python dropped (`INTERRUPTED`).
     """
     if Gate.active is not None:
         try:
@@ -413,6 +444,9 @@ def publish(staging: Path, target: Path) -> None:
         except GateFailed:
             shutil.rmtree(staging, ignore_errors=True)
             raise
+    if INTERRUPTED.is_set():
+        shutil.rmtree(staging, ignore_errors=True)
+        raise KeyboardInterrupt
     old = target.with_name(f".{target.name}.old")
     shutil.rmtree(old, ignore_errors=True)
     with signals_held():  # (between the two renames there is no site at all)
@@ -937,7 +971,10 @@ def main(argv: list[str] | None = None) -> int:
     TIMINGS.append((STARTUP, time.perf_counter() - STARTED))
     set_build_environment()
     try:
-        written = run(args.target, args.build_dir.resolve())
+        with interruptible():
+            written = run(args.target, args.build_dir.resolve())
+            if INTERRUPTED.is_set():  # (dropped after the last swap: still an interrupted command)
+                raise KeyboardInterrupt
     except BuildError as error:
         print(f"publish: {error}.", file=sys.stderr)
         return 1
