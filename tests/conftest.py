@@ -31,6 +31,26 @@ os.environ["PUBLISH_RESIDENT"] = "0"
 
 from tools.browser import PageWithErrors, launch_chromium, serve  # noqa: E402
 
+#: Python source of ``drop_a_ctrl_c()``: it sends this process SIGINT from inside a
+#: finalizer (as multiprocessing closing a finished build's pipes), where Python prints
+#: and drops the KeyboardInterrupt that the handler raises. For programs run by the tests.
+DROP_A_CTRL_C = """
+import os, signal, weakref
+
+class Pipes:
+    pass
+
+def close():
+    os.kill(os.getpid(), signal.SIGINT)
+    for _ in range(1000):  # the handler runs here, inside the finalizer
+        pass
+
+def drop_a_ctrl_c():
+    pipes = Pipes()
+    weakref.finalize(pipes, close)
+    del pipes
+"""
+
 
 @pytest.fixture(scope="session")
 def rootdir() -> Path:

@@ -17,7 +17,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from tests.conftest import ROOT, copy_project
+from tests.conftest import DROP_A_CTRL_C, ROOT, copy_project
 from tests.test_catalog_gate import set_translation
 from tests.test_publishing import snapshot
 from tests.test_watch import shows
@@ -211,29 +211,19 @@ def test_a_ctrl_c_that_python_drops_still_stops_the_swap(tmp_path: Path) -> None
     went on and published, and ended with status 0. The handler of `publish.interruptible`
     also sets a flag that every swap looks at."""
     program = f"""
-import os, signal, sys, weakref
+import sys
 from pathlib import Path
 sys.path.insert(0, {str(ROOT)!r})
 from tools import publish
-
+{DROP_A_CTRL_C}
 site, staging = Path({str(tmp_path)!r}) / "html", Path({str(tmp_path)!r}) / "staging"
 for folder, text in ((site, "published"), (staging, "new")):
     folder.mkdir()
     (folder / "index.html").write_text(text)
 
-class Pipes:
-    pass
-
-def close():
-    os.kill(os.getpid(), signal.SIGINT)
-    for _ in range(1000):  # the handler runs here, inside the finalizer
-        pass
-
 try:
     with publish.interruptible():
-        pipes = Pipes()
-        weakref.finalize(pipes, close)
-        del pipes
+        drop_a_ctrl_c()
         print("dropped" if publish.INTERRUPTED.is_set() else "not interrupted")
         publish.publish(staging, site)
         print("published")

@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.conftest import ROOT, copy_project
+from tests.conftest import DROP_A_CTRL_C, ROOT, copy_project
 from tests.test_catalog_gate import set_translation
 from tests.test_publishing import snapshot
 
@@ -87,22 +87,12 @@ def test_a_ctrl_c_that_a_finalizer_drops_still_stops_the_watcher() -> None:
     multiprocessing closes a finished build's pipes); the watcher went on watching after
     such a Ctrl-C. Its handler also sets the flag that the watcher looks at on every wake."""
     program = f"""
-import os, signal, sys, weakref
+import signal, sys
 sys.path.insert(0, {str(ROOT)!r})
 from tools import watch
+{DROP_A_CTRL_C}
 signal.signal(signal.SIGINT, watch.on_interrupt)
-
-class Pipes:
-    pass
-
-def close():
-    os.kill(os.getpid(), signal.SIGINT)
-    for _ in range(1000):  # the handler runs here, inside the finalizer
-        pass
-
-pipes = Pipes()
-weakref.finalize(pipes, close)
-del pipes
+drop_a_ctrl_c()
 print("stops" if watch.INTERRUPTED.is_set() else "goes on")
 """
     result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
