@@ -21,9 +21,7 @@ import argparse
 import contextlib
 import logging
 import os
-import signal
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -39,16 +37,6 @@ WATCHED = ("conf.py", "source", "locale", "bilingual", "tools")
 CODE = resident.CODE
 #: How often the wait for a change wakes up when nothing changed, in milliseconds.
 WAKE_MS = 100
-#: Set by Ctrl-C, which also raises KeyboardInterrupt as usual. Python prints and drops an
-#: exception raised while a finalizer runs (multiprocessing closes a finished build's pipes
-#: in one), and the watcher then went on watching after the Ctrl-C; it now stops at its next
-#: wake (within WAKE_MS) or once the build under way is published.
-INTERRUPTED = threading.Event()
-
-
-def on_interrupt(signum: int, frame: object) -> None:
-    INTERRUPTED.set()
-    raise KeyboardInterrupt
 
 
 class BuildInputs(watchfiles.DefaultFilter):
@@ -89,7 +77,6 @@ def main(argv: list[str] | None = None) -> int:
     # watchfiles logs "1 change detected" and, on Ctrl-C, a warning: this script says both.
     logging.getLogger("watchfiles").setLevel(logging.ERROR)
     build_dir = args.build_dir.resolve()
-    signal.signal(signal.SIGINT, on_interrupt)
     publish.set_build_environment()
     publish.preload_everything()  # once: every build is forked from this process
     changes = watchfiles.watch(
@@ -100,7 +87,10 @@ def main(argv: list[str] | None = None) -> int:
         yield_on_timeout=True,
         raise_interrupt=False,
     )
-    with contextlib.ExitStack() as stack:
+    # Ctrl-C as in `make html`: a KeyboardInterrupt, and a flag for one that Python drops
+    # (raised while a finalizer or an at-fork handler runs): no build under way swaps
+    # anything in after it, and the loop stops at its next wake (within WAKE_MS).
+    with publish.interruptible(), contextlib.ExitStack() as stack:
         try:
             next(changes)  # changes are recorded from here on, those made during the first build too
             republish(build_dir, args.timings)
@@ -110,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
                 url = stack.enter_context(serve(build_dir / "html", port=args.port))
                 print(f"watch: serving {url} (Ctrl-C to stop)", flush=True)
             for found in changes:
-                if INTERRUPTED.is_set():  # a Ctrl-C that a finalizer dropped
+                if publish.INTERRUPTED.is_set():  # a Ctrl-C that Python dropped
                     break
                 if not found:  # woken only to look for Ctrl-C
                     continue
