@@ -7,6 +7,7 @@ import shutil
 import time
 from pathlib import Path
 
+import polib
 import pytest
 from bs4 import BeautifulSoup
 from sphinx.testing.util import SphinxTestApp
@@ -245,6 +246,15 @@ def test_a_failing_view_writer_stops_its_helper(make_app, rootdir, tmp_path) -> 
     assert all(float(line.split()[0]) <= failed_at for line in written if line)
 
 
+def add_translations(srcdir: Path, page: str, messages: dict[str, str]) -> None:
+    """Add *messages* (msgid: msgstr) to the English catalog of *page*, made if missing."""
+    path = srcdir / "locale" / "en" / "LC_MESSAGES" / f"{page}.po"
+    catalog = polib.pofile(str(path)) if path.exists() else polib.POFile()
+    catalog.metadata.setdefault("Content-Type", "text/plain; charset=UTF-8")
+    catalog.extend(polib.POEntry(msgid=msgid, msgstr=msgstr) for msgid, msgstr in messages.items())
+    catalog.save(str(path))
+
+
 def build_variant(
     make_app,
     rootdir: Path,
@@ -252,26 +262,30 @@ def build_variant(
     variant: str,
     extensions: list[str],
     more: dict[str, list[tuple[str, str]]] | None = None,
+    *,
+    language: str = "en",
+    pages: dict[str, str] | None = None,
+    translations: dict[str, dict[str, str]] | None = None,
+    parallel: int = 0,
 ) -> SphinxTestApp:
-    """The English build of test-bilingual in its own directory, with *extensions* added
-    (and *more*: per page, Korean paragraphs appended to it, with their translations)."""
+    """A build of test-bilingual (in *language*) in its own directory, with *extensions*
+    added; *more*: per page, Korean paragraphs appended to it, with their translations;
+    *pages*: new pages' sources; *translations*: per page, messages added to its catalog."""
     srcdir = tmp_path / variant
     shutil.copytree(rootdir / "test-bilingual", srcdir)
+    for page, text in (pages or {}).items():
+        (srcdir / f"{page}.md").write_text(text, encoding="utf-8")
     for page, paragraphs in (more or {}).items():
-        catalog = srcdir / "locale" / "en" / "LC_MESSAGES" / f"{page}.po"
-        if not catalog.exists():
-            catalog.write_text(
-                'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n', encoding="utf-8"
-            )
-        for korean, english in paragraphs:
-            with (srcdir / f"{page}.md").open("a", encoding="utf-8") as source:
-                source.write(f"\n{korean}\n")
-            with catalog.open("a", encoding="utf-8") as po:
-                po.write(f'\nmsgid "{korean}"\nmsgstr "{english}"\n')
+        with (srcdir / f"{page}.md").open("a", encoding="utf-8") as source:
+            source.writelines(f"\n{korean}\n" for korean, _ in paragraphs)
+        add_translations(srcdir, page, dict(paragraphs))
+    for page, messages in (translations or {}).items():
+        add_translations(srcdir, page, messages)
     app = make_app(
         "html",
         srcdir=srcdir,
-        confoverrides={"language": "en", "extensions": [*BILINGUAL_EXTENSIONS, *extensions]},
+        confoverrides={"language": language, "extensions": [*BILINGUAL_EXTENSIONS, *extensions]},
+        parallel=parallel,
     )
     app.build()
     return app
@@ -432,24 +446,21 @@ QUICK_MESSAGES = {
 }
 
 
-def quick_variant(make_app, rootdir: Path, tmp_path: Path, language: str, quick: bool) -> SphinxTestApp:
-    import polib
+#: A `highlight` with no code after it (the transform still removes its node).
+HIGHLIGHT_PAGE = "---\norphan: true\n---\n# 강조\n\n```{highlight} text\n```\n\n코드 없음.\n"
 
-    srcdir = tmp_path / f"{language}-{'quick' if quick else 'sphinx'}"
-    shutil.copytree(rootdir / "test-bilingual", srcdir)
-    (srcdir / "quotes.md").write_text(QUICK_PAGE, encoding="utf-8")
-    # A `highlight` with no code after it (the transform removes it: a childless node).
-    (srcdir / "highlight.md").write_text(
-        "---\norphan: true\n---\n# 강조\n\n```{highlight} text\n```\n\n코드 없음.\n", encoding="utf-8"
+
+def quick_variant(make_app, rootdir: Path, tmp_path: Path, language: str, quick: bool) -> SphinxTestApp:
+    return build_variant(
+        make_app,
+        rootdir,
+        tmp_path,
+        f"{language}-{'quick' if quick else 'sphinx'}",
+        ["bilingual.quick_transforms"] if quick else [],
+        language=language,
+        pages={"quotes": QUICK_PAGE, "highlight": HIGHLIGHT_PAGE},
+        translations={"quotes": QUICK_MESSAGES},
     )
-    catalog = polib.POFile()
-    catalog.metadata = {"Content-Type": "text/plain; charset=UTF-8"}
-    catalog.extend(polib.POEntry(msgid=msgid, msgstr=msgstr) for msgid, msgstr in QUICK_MESSAGES.items())
-    catalog.save(str(srcdir / "locale" / "en" / "LC_MESSAGES" / "quotes.po"))
-    extensions = [*BILINGUAL_EXTENSIONS, *(["bilingual.quick_transforms"] if quick else [])]
-    app = make_app("html", srcdir=srcdir, confoverrides={"language": language, "extensions": extensions})
-    app.build()
-    return app
 
 
 @pytest.mark.parametrize("language", ["ko", "en"])
@@ -542,13 +553,9 @@ def test_a_page_read_for_the_first_time_is_not_cleared_and_a_page_read_again_is(
     again.build()
     assert "one" in cleared and set(cleared) <= set(app.env.all_docs)
     # A parallel read clears the pages before forking its readers: the same pages.
-    srcdir = tmp_path / "first-read-parallel"
-    shutil.copytree(rootdir / "test-bilingual", srcdir)
-    extensions = [*BILINGUAL_EXTENSIONS, "bilingual.first_read"]
-    parallel = make_app(
-        "html", srcdir=srcdir, confoverrides={"language": "en", "extensions": extensions}, parallel=2
+    parallel = build_variant(
+        make_app, rootdir, tmp_path, "first-read-parallel", ["bilingual.first_read"], parallel=2
     )
-    parallel.build()
     assert parallel.parallel == 2 and parallel.builder.parallel_ok
     assert translated_pages(parallel) == pages["sphinx"]
     assert "page-uno" in again.env.domains.standard_domain.labels
