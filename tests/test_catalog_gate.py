@@ -340,6 +340,12 @@ FILTER_CASES = [
     ("뒤 공백", "trailing space "),
     ("뒤 공백\u3000", "trailing space"),
     ("반복", "the the word"),
+    ("반복", "The. the end"),
+    ("반복", "Word\nWORD again"),
+    ("반복", "a <b>a</b> b"),
+    ("반복", "_: note\nnote note"),
+    ("반복", "cafe\u0301 caf\u00e9"),
+    ("반복", "the other the"),
     ("주소 https://www.kisdi.re.kr 참고", "see the KISDI site"),
     ("주소 www.kisdi.re.kr 참고", "see www.kisdi.re.kr and www.kisdi.kr"),
     ("ftp:files 참고", "see the files"),
@@ -370,5 +376,82 @@ def test_pofilter_runs_only_the_filters_that_can_fail_and_finds_what_all_of_them
         assert toolkit.failures(msgid, msgstr) == expected, (msgid, msgstr)
         found.update(dict.fromkeys(expected, msgid))
     assert set(found) == set(toolkit.CAN_FAIL), "a filter none of the cases fails"
-    # A message without any of what the other filters look for runs only the repeated-word one.
-    assert toolkit.can_fail("평범한 문장.", "A plain sentence.") == {"doublewords"}
+    # A message without any of what the filters look for runs none of them.
+    assert toolkit.can_fail("평범한 문장.", "A plain sentence.") == frozenset()
+    assert toolkit.can_fail("반복", "the other the") == frozenset()
+
+
+def test_glossary_check_looks_for_a_term_before_its_pattern_and_finds_what_the_patterns_find(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The glossary check skips a term whose case-folded text is not in the message; it
+    finds the same problems as the patterns alone (an empty text is in every message)."""
+    from tools.pocheck import glossary
+
+    project = Project(ROOT)
+    entries = [
+        entry
+        for catalog in sorted((ROOT / "locale" / "en" / "LC_MESSAGES").glob("*.po"))
+        for entry in load_entries(project, catalog)
+        if entry.translated
+    ]
+    cases = [  # a term in another case, beside a longer one, after ß and İ, and missing
+        ("cb insights 유니콘 리스트", "the unicorn list"),
+        ("CB Insights 유니콘과 디디추싱", "CB Insights unicorns and DiDi"),
+        ("Straße의 유니콘", "the street's animals"),
+        ("İCT전략연구실의 유니콘", "the division's unicorns"),
+    ]
+    entries += [
+        glossary.Entry("case.po", n, n, msgid, msgstr, False, False)
+        for n, (msgid, msgstr) in enumerate(cases)
+    ]
+    quick = [glossary.check(project, entry) for entry in entries]
+    terms = glossary.longest_first(tuple(project.glossary))
+    monkeypatch.setattr(glossary, "longest_first", lambda _terms: [(term, "") for term, _ in terms])
+    assert quick == [glossary.check(project, entry) for entry in entries]
+    assert all(quick[-len(cases) :]), "a case without a glossary problem"
+
+
+def test_a_plain_message_is_analysed_as_markdown_it_parses_it() -> None:
+    """`myst.analyse` does not parse a message without markup characters: for every real
+    message, and for random texts of words, spaces, digits and punctuation (each markup
+    character among them), it gives what the parse gives."""
+    import random
+
+    import polib
+
+    from tools.pocheck import myst
+
+    texts = []
+    for catalog in (ROOT / "locale" / "en" / "LC_MESSAGES").glob("*.po"):
+        texts += [
+            text for entry in polib.pofile(str(catalog)) for text in (entry.msgid, entry.msgstr) if text
+        ]
+    words = [
+        "중국의",
+        "혁신",
+        "Locality",
+        "2018",
+        "1",
+        "10",
+        ".",
+        ")",
+        "(",
+        ",",
+        "?",
+        "'",
+        '"',
+        "/",
+        "…",
+        " ",
+    ]
+    others = ["  ", "\t", "\n", "\u00a0", "\u3000", *"!#$%&*+-:<=>@[\\]^_`{}~|"]
+    weights = [12] * len(words) + [1] * len(others)
+    generator = random.Random(7)
+    texts += [
+        "".join(generator.choices(words + others, weights, k=generator.randint(1, 8))) for _ in range(5000)
+    ]
+    plain = [text for text in texts if myst.PLAIN.fullmatch(text)]
+    assert len(plain) > len(texts) // 10, "too few plain texts to compare"
+    for text in texts:
+        assert myst.analyse(text) == myst.parse(text), repr(text)

@@ -43,17 +43,33 @@ def source_pattern(term: str) -> re.Pattern[str]:
     return re.compile(r"(?<![\w+])" + re.escape(term) + r"(?![\w+])", re.IGNORECASE)
 
 
+@cache
+def longest_first(terms: tuple[str, ...]) -> list[tuple[str, str]]:
+    """The glossary's terms, longest first (a shorter term inside a longer one is not a
+    second term), each with its case-folded text."""
+    return [(term, term.casefold()) for term in sorted(terms, key=len, reverse=True)]
+
+
 def check(project: Project, entry: Entry) -> list[Problem]:
-    """Each glossary term of the msgid, longest first, needs its English form in the msgstr."""
+    """Each glossary term of the msgid, longest first, needs its English form in the msgstr.
+
+    A term's pattern (any case) can match only where its case-folded text is in the
+    case-folded source, and that quicker look comes first; a source whose case folding
+    changes its length (ß, İ) gets the patterns alone.
+    """
     glossary = project.glossary
     source = analyse(entry.msgid).visible_text
     target = analyse(entry.msgstr).visible_text
     problems = []
-    for term in sorted(glossary, key=len, reverse=True):
+    folded = source.casefold()
+    for term, folded_term in longest_first(tuple(glossary)):
+        if folded_term not in folded and len(folded) == len(source):
+            continue
         pattern = source_pattern(term)
         if not pattern.search(source):
             continue
         source = pattern.sub(" ", source)  # a shorter term inside this one is not a second term
+        folded = source.casefold()
         english = glossary[term]
         if not english_pattern(english).search(target):
             problems.append(

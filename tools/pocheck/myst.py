@@ -74,8 +74,24 @@ def walk(tokens: list[Token]) -> list[Token]:
     return flat
 
 
+#: What can start markup in MyST, inline or at the start of a block (and what markdown-it
+#: normalises: a NUL); whitespace but the space between words breaks or trims lines.
+MARKUP = r"\s!#$%&*+\-:<=>@\[\\\]^_`{}~|\x00"
+#: A message in which markdown-it finds the text of one paragraph and nothing else: words
+#: without any of `MARKUP`, single or several spaces between them, not a list's number.
+PLAIN = re.compile(rf"(?!\d+[.)])[^{MARKUP}]+(?: +[^{MARKUP}]+)*")
+
+
 @cache
 def analyse(message: str) -> Markup:
+    """List the markup of *message* as MyST parses it (`parse`); a `PLAIN` message is one
+    paragraph of its own text, and is not parsed."""
+    if PLAIN.fullmatch(message):
+        return Markup(blocks=["paragraph"], text=[message], visible=[message])
+    return parse(message)
+
+
+def parse(message: str) -> Markup:
     """Parse *message* as MyST and list its markup."""
     markup = Markup()
     tokens = parser().parse(message)

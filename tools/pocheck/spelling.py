@@ -36,8 +36,10 @@ def catalog_dictionary(root: Path, path: str) -> enchant.Dict:
 def unknown_words(text: str, words: enchant.Dict) -> list[str]:
     """Words of *text* the dictionary does not know, in order, once each."""
     unknown: dict[str, None] = {}
-    for word in WORD.findall(URL.sub(" ", text)):
-        for part in unknown_parts(POSSESSIVE.sub("", word).replace("’", "'"), words):
+    for word in WORD.findall(URL.sub(" ", text) if ("/" in text or "@" in text) else text):
+        if "'" in word or "’" in word:
+            word = POSSESSIVE.sub("", word).replace("’", "'")
+        for part in unknown_parts(word, words):
             unknown[part] = None
     return list(unknown)
 
