@@ -59,6 +59,7 @@ extensions = [
     "bilingual.navtree",
     "bilingual.msgstr_speed",
     "bilingual.quick_transforms",
+    "bilingual.node_census",
     "bilingual.first_read",
     "bilingual.stem_cache",
     "bilingual.translated_nodes",

@@ -267,10 +267,12 @@ def build_variant(
     pages: dict[str, str] | None = None,
     translations: dict[str, dict[str, str]] | None = None,
     parallel: int = 0,
+    conf: dict[str, object] | None = None,
 ) -> SphinxTestApp:
     """A build of test-bilingual (in *language*) in its own directory, with *extensions*
     added; *more*: per page, Korean paragraphs appended to it, with their translations;
-    *pages*: new pages' sources; *translations*: per page, messages added to its catalog."""
+    *pages*: new pages' sources; *translations*: per page, messages added to its catalog;
+    *conf*: more configuration values."""
     srcdir = tmp_path / variant
     shutil.copytree(rootdir / "test-bilingual", srcdir)
     for page, text in (pages or {}).items():
@@ -284,7 +286,11 @@ def build_variant(
     app = make_app(
         "html",
         srcdir=srcdir,
-        confoverrides={"language": language, "extensions": [*BILINGUAL_EXTENSIONS, *extensions]},
+        confoverrides={
+            "language": language,
+            "extensions": [*BILINGUAL_EXTENSIONS, *extensions],
+            **(conf or {}),
+        },
         parallel=parallel,
     )
     app.build()
@@ -516,6 +522,96 @@ def test_quick_transforms_change_the_pages_as_sphinx_does_and_skip_what_they_can
     # ... and skipped the rest: fewer blocks educated, fewer pages walked, none of them zero.
     for kind in ("quotes", "highlight", "dangling"):
         assert 0 < walks["quick"][kind] < walks["sphinx"][kind], (kind, walks)
+
+
+#: A page with a node of every kind that `bilingual.node_census` lets a transform look for.
+KINDS_PAGE = """---
+orphan: true
+---
+# 종류
+
+![그림](https://example.org/picture.png)
+
+```{only} html
+HTML에만.
+```
+
+```python
+>>> print("하나")  # doctest: +SKIP
+```
+
+| 가 | 나 |
+|----|----|
+| 1  | 2  |
+
+```{math}
+x^2
+```
+
+```{eval-rst}
+>>> print(2)
+2
+
+.. c:function:: int add(int a)
+
+.. c:alias:: add
+
+.. cpp:function:: void run()
+
+.. cpp:alias:: run
+
+.. py:function:: spam(eggs)
+```
+"""
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_node_census_skips_the_transforms_on_pages_without_their_nodes_and_changes_nothing(
+    make_app, rootdir, tmp_path, monkeypatch, language
+) -> None:
+    from bilingual import node_census
+
+    counts: dict[str, int] = {}
+
+    def counting(name: str, original):
+        def count(*args, **kwargs):
+            counts[name] = counts.get(name, 0) + 1
+            return original(*args, **kwargs)
+
+        return count
+
+    for transform in node_census.KINDS:
+        monkeypatch.setattr(transform, "apply", counting(transform.__name__, transform.apply))
+    pages, warnings, runs = {}, {}, {}
+    for variant in ("sphinx", "census"):
+        counts.clear()
+        app = build_variant(
+            make_app,
+            rootdir,
+            tmp_path,
+            f"{language}-{variant}",
+            ["bilingual.node_census"] if variant == "census" else [],
+            language=language,
+            pages={"kinds": KINDS_PAGE},
+            conf={"html_theme": "furo"},
+        )
+        pages[variant] = {page.name: page.read_text(encoding="utf-8") for page in app.outdir.glob("*.html")}
+        warnings[variant] = sorted(
+            line.replace(str(app.srcdir), "SRC")
+            for line in app.warning.getvalue().splitlines()
+            if str(app.srcdir) in line
+        )
+        runs[variant] = dict(counts)
+    assert pages["census"] == pages["sphinx"]
+    assert warnings["census"] == warnings["sphinx"]
+    kinds = BeautifulSoup(pages["census"]["kinds.html"], "lxml")
+    for selector in ("img", "div.table-wrapper", "div.math-wrapper", "dl.c", "dl.cpp", "dl.py", "pre"):
+        assert kinds.select(selector), selector  # (each kind is on the page)
+    assert "doctest:" not in kinds.get_text()
+    # Each ran on the page with its nodes, and on fewer pages than Sphinx's.
+    assert set(runs["census"]) == {transform.__name__ for transform in node_census.KINDS}, runs
+    for name, times in runs["census"].items():
+        assert 0 < times < runs["sphinx"][name], (name, runs)
 
 
 def test_a_page_read_for_the_first_time_is_not_cleared_and_a_page_read_again_is(
