@@ -73,7 +73,13 @@ def anchor(message: str) -> str:
 
 
 class KeepOriginals(SphinxTransform):
-    """Copy each translatable node before the i18n transform replaces its content."""
+    """Keep each translatable node's original before the i18n transform replaces its content.
+
+    Not a copy: the node without its children, and its list of children. ``Locale``
+    gives a translated node a new list and leaves the old one whole, so that list is the
+    original's content; a node it left alone still has the list, and `RecordStatus`
+    copies it then, before any later transform changes it.
+    """
 
     default_priority: ClassVar[int] = 19  # sphinx.transforms.i18n.Locale is 20
 
@@ -82,11 +88,7 @@ class KeepOriginals(SphinxTransform):
             return
         for node, message in extract_messages(self.document):
             if isinstance(node, nodes.TextElement):
-                original = node.deepcopy()
-                for child in original.findall(nodes.Element):
-                    child["ids"] = []
-                    child["names"] = []
-                node[ORIGINAL] = (original, message)
+                node[ORIGINAL] = (node.copy(), message, node.children)
 
 
 class RecordStatus(SphinxTransform):
@@ -102,7 +104,14 @@ class RecordStatus(SphinxTransform):
         for node in self.document.findall(nodes.TextElement):
             if ORIGINAL not in node:
                 continue
-            original, message = node[ORIGINAL][:2]
+            original, message, children = node[ORIGINAL]
+            if node.children is children:  # (Locale left it: its children are still the page's)
+                children = [child.deepcopy() for child in children]
+            original.extend(children)
+            for element in original.findall(nodes.Element):
+                element["ids"] = []
+                element["names"] = []
+                element.attributes.pop(ORIGINAL, None)  # (a message inside this one)
             if node.get("translated"):
                 status = "translated"
             else:
