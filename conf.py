@@ -64,6 +64,7 @@ extensions = [
     "bilingual.stem_cache",
     "bilingual.translated_nodes",
     "bilingual.template_cache",
+    "bilingual.asset_checksums",
 ]
 
 # -- MyST --------------------------------------------------------------------
@@ -97,6 +98,7 @@ html_theme_options = {
 extensions += [
     "bilingual.edition_meta",
     "bilingual.web",
+    "bilingual.sitemap_queue",  # (after web, which loads sphinx-sitemap)
     "bilingual.epub",
     "bilingual.downloads",
 ]

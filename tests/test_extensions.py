@@ -656,3 +656,58 @@ def test_a_page_read_for_the_first_time_is_not_cleared_and_a_page_read_again_is(
     assert translated_pages(parallel) == pages["sphinx"]
     assert "page-uno" in again.env.domains.standard_domain.labels
     assert "page-one" not in again.env.domains.standard_domain.labels
+
+
+def test_asset_checksums_are_worked_out_once_per_file_and_pages_are_the_same(
+    make_app, rootdir, tmp_path, monkeypatch
+) -> None:
+    import zlib
+
+    from bilingual import asset_checksums
+
+    asked: list[tuple[object, object]] = []
+    sphinx_file_checksum = asset_checksums.SPHINX_FILE_CHECKSUM
+
+    def counting(outdir, filename):
+        asked.append((outdir, filename))
+        return sphinx_file_checksum(outdir, filename)
+
+    monkeypatch.setattr(asset_checksums, "SPHINX_FILE_CHECKSUM", counting)
+    pages = {}
+    for variant, extensions in [("sphinx", []), ("once", ["bilingual.asset_checksums"])]:
+        asked.clear()
+        app = build_variant(make_app, rootdir, tmp_path, variant, extensions, conf={"html_theme": "furo"})
+        pages[variant] = {page.name: page.read_text(encoding="utf-8") for page in app.outdir.glob("*.html")}
+    assert pages["once"] == pages["sphinx"]
+    assert len(pages["once"]) > 3
+    assert asked and len(asked) == len(set(asked)), asked  # once per file, not per page
+    # The checksums are the files' (the stylesheets' without comments, as Sphinx does).
+    page = BeautifulSoup(pages["once"]["index.html"], "lxml")
+    script = next(tag["src"] for tag in page.select("script[src]") if "?v=" in tag["src"])
+    path, checksum = script.split("?v=")
+    assert checksum == f"{zlib.crc32((app.outdir / path).read_bytes()):08x}"
+
+
+@pytest.mark.parametrize("parallel", [0, 2])
+def test_sitemap_pages_are_collected_in_memory_when_one_process_writes(
+    make_app, rootdir, tmp_path, parallel
+) -> None:
+    import queue
+
+    sitemaps, kinds = {}, {}
+    for variant, extensions in [("shared", ["sphinx_sitemap"]), ("local", ["bilingual.sitemap_queue"])]:
+        app = build_variant(
+            make_app,
+            rootdir,
+            tmp_path,
+            f"{variant}-{parallel}",
+            extensions,
+            parallel=parallel,
+            conf={"html_baseurl": "https://example.org/"},
+        )
+        sitemaps[variant] = (app.outdir / "sitemap.xml").read_text(encoding="utf-8")
+        kinds[variant] = isinstance(app.sitemap_links, queue.Queue)
+    assert sitemaps["local"] == sitemaps["shared"]
+    assert sitemaps["local"].count("<url>") >= 5
+    assert not kinds["shared"]
+    assert kinds["local"] == (parallel == 0)  # a parallel build keeps the shared queue
