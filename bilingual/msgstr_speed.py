@@ -17,6 +17,8 @@ parser: most of the time of an English build went there (see README.md, "Perform
   document (``batch_parse``); a batch that comes out as anything but exactly one
   paragraph per message, or with a warning, an id or a system message, is thrown away
   and its messages are parsed one by one, as Sphinx does.
+- Listing a page's messages reads its compiled catalog, as ``Locale`` does: one
+  ``Locale.apply`` reads it once (``init_locale``).
 - For every message, Sphinx's ``_NodeUpdater`` looks through the original and the
   translation five times for references of five kinds (footnotes, named references,
   citations, cross-references); most messages have none of them, and one look that
@@ -128,17 +130,29 @@ class MessageReuse:
         self.unbatched = 0  # batches dropped (for the tests)
         self.kept: dict[Key, list[nodes.Element]] = {}
         self.ready: dict[Key, list[nodes.Element]] = {}
+        self.init = i18n.init_locale
+        self.catalogs: dict[tuple[object, ...], tuple[object, bool]] | None = None
+
+    def init_locale(self, *args: object, **kwargs: object) -> tuple[object, bool]:
+        """Sphinx's ``init_locale``, which reads the page's compiled catalog: once per
+        ``Locale.apply`` (`phase_one` and Sphinx's phases ask for the same)."""
+        if self.catalogs is None:
+            return self.init(*args, **kwargs)
+        key = (*(tuple(arg) if isinstance(arg, list) else arg for arg in args), *sorted(kwargs.items()))
+        if key not in self.catalogs:
+            self.catalogs[key] = self.init(*args, **kwargs)
+        return self.catalogs[key]
 
     def locale_apply(self) -> object:
         reuse = self
 
         def apply(transform: i18n.Locale, **kwargs: object) -> None:
-            reuse.phase, reuse.kept = 0, {}
+            reuse.phase, reuse.kept, reuse.catalogs = 0, {}, {}
             try:
                 reuse.ready = reuse.batch_parse(transform)
                 reuse.apply(transform, **kwargs)
             finally:
-                reuse.phase, reuse.kept, reuse.ready = 0, {}, {}
+                reuse.phase, reuse.kept, reuse.ready, reuse.catalogs = 0, {}, {}, None
 
         apply.bilingual = True  # type: ignore[attr-defined]
         return apply
@@ -296,6 +310,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         i18n.Locale.apply = reuse.locale_apply()
         i18n.extract_messages = reuse.extract_messages
         i18n._publish_msgstr = reuse.publish_msgstr
+        i18n.init_locale = reuse.init_locale
     if not getattr(i18n._NodeUpdater.update_pending_xrefs, "bilingual", False):
         ReferenceKinds().install()
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -328,12 +328,22 @@ def test_cached_parser_and_settings_give_the_same_translated_pages(make_app, roo
     from bilingual import msgstr_speed
 
     originals = (base.make_document, sphinx_.create_md_parser, sphinx_.MystParser.parse)
-    sphinx_i18n = (i18n.Locale.apply, i18n.extract_messages, i18n._publish_msgstr)
+    sphinx_i18n = (i18n.Locale.apply, i18n.extract_messages, i18n._publish_msgstr, i18n.init_locale)
     updates = {name: getattr(i18n._NodeUpdater, name) for name in msgstr_speed.ReferenceKinds.UPDATES}
-    pages, warnings = {}, {}
+    catalogs_read: list[str] = []
+    init_locale = i18n.init_locale
+
+    def counting_init_locale(*args, **kwargs):
+        catalogs_read.append(args[2])
+        return init_locale(*args, **kwargs)
+
+    i18n.init_locale = counting_init_locale  # (Sphinx's Locale, and the cache, call it)
+    pages, warnings, read = {}, {}, {}
     for variant, extensions in [("myst", []), ("cached", ["bilingual.msgstr_speed"])]:
+        catalogs_read.clear()
         app = build_variant(make_app, rootdir, tmp_path, variant, extensions, more=MESSAGES)
         pages[variant] = translated_pages(app)
+        read[variant] = sorted(catalogs_read)
         warnings[variant] = [  # on the pages (not a second application's notes on its set-up)
             line.replace(str(app.srcdir), "SRC")
             for line in app.warning.getvalue().splitlines()
@@ -354,7 +364,7 @@ def test_cached_parser_and_settings_give_the_same_translated_pages(make_app, roo
         ), "no reference update was skipped"
     finally:
         base.make_document, sphinx_.create_md_parser, sphinx_.MystParser.parse = originals
-        i18n.Locale.apply, i18n.extract_messages, i18n._publish_msgstr = sphinx_i18n
+        i18n.Locale.apply, i18n.extract_messages, i18n._publish_msgstr, i18n.init_locale = sphinx_i18n
         for name, update in updates.items():
             setattr(i18n._NodeUpdater, name, update)
     assert pages["cached"] == pages["myst"]
@@ -367,6 +377,8 @@ def test_cached_parser_and_settings_give_the_same_translated_pages(make_app, roo
     assert 'one.md:1: WARNING: Unknown interpreted text role "nosuchrole"' in found  # (MyST's location)
     # Sphinx warns twice about a message it parses in both phases; parsed once, it is warned about once.
     assert warnings["cached"] == list(dict.fromkeys(warnings["myst"]))
+    # Each page's catalog is read once, as by Sphinx alone (the batch's listing reads it too).
+    assert read["cached"] == read["myst"] and "index" in read["cached"]
 
 
 def test_stems_cached_per_build_give_the_same_search_index(make_app, rootdir, tmp_path) -> None:
