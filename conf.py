@@ -65,6 +65,7 @@ extensions = [
     "bilingual.translated_nodes",
     "bilingual.template_cache",
     "bilingual.asset_checksums",
+    "bilingual.writer_settings",
 ]
 
 # -- MyST --------------------------------------------------------------------

@@ -723,3 +723,26 @@ def test_sitemap_pages_are_collected_in_memory_when_one_process_writes(
     assert sitemaps["local"].count("<url>") >= 5
     assert not kinds["shared"]
     assert kinds["local"] == (parallel == 0)  # a parallel build keeps the shared queue
+
+
+def test_html_translators_look_up_no_docutils_stylesheet_and_pages_are_the_same(
+    make_app, rootdir, tmp_path, monkeypatch
+) -> None:
+    from docutils import utils
+
+    looked_up: list[str] = []
+    find_file_in_dirs = utils.find_file_in_dirs
+
+    def counting(path, dirs):
+        looked_up.append(path)
+        return find_file_in_dirs(path, dirs)
+
+    monkeypatch.setattr(utils, "find_file_in_dirs", counting)
+    pages, lookups = {}, {}
+    for variant, extensions in [("sphinx", []), ("none", ["bilingual.writer_settings"])]:
+        looked_up.clear()
+        app = build_variant(make_app, rootdir, tmp_path, variant, extensions, conf={"html_theme": "furo"})
+        pages[variant] = {page.name: page.read_text(encoding="utf-8") for page in app.outdir.glob("*.html")}
+        lookups[variant] = len(looked_up)
+    assert pages["none"] == pages["sphinx"]
+    assert lookups["sphinx"] > len(pages["sphinx"]) and lookups["none"] == 0, lookups
