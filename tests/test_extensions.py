@@ -419,6 +419,30 @@ def test_compiled_templates_are_kept_between_builds_and_change_nothing(make_app,
     compiled = sorted((app.doctreedir / "jinja").glob("__jinja2_*.cache"))
     assert compiled, "no compiled template was kept"
     assert app.builder.templates.environment.bytecode_cache is not None
+    assert app.builder.templates.environment.auto_reload is False  # (not looked at again per page)
+
+
+def test_page_description_is_the_first_running_paragraph_shortened_as_textwrap_does() -> None:
+    """`bilingual.web.page_description` shortens only the paragraph's start: the same text
+    as ``textwrap.shorten`` of all of it, for paragraphs of every length."""
+    import random
+    import textwrap
+
+    from docutils import nodes
+    from docutils.utils import new_document
+
+    from bilingual import web
+
+    generator = random.Random(5)
+    words = ["중국의", "혁신과", "Locality", "a", "x-y", "—", "(2018)", "uber" * 30, "디디추싱" * 60]
+    for _ in range(2000):
+        text = " ".join(generator.choice(words) for _ in range(generator.randint(1, 150)))
+        document = new_document("page")
+        byline = nodes.field_list("", nodes.field("", nodes.field_name("", "작성자"), nodes.field_body()))
+        byline[0][1] += nodes.paragraph("", "김성옥")
+        document += [byline, nodes.paragraph("", text)]
+        expected = textwrap.shorten(text, web.DESCRIPTION_LENGTH, placeholder=" …")
+        assert web.page_description(document) == expected, text
 
 
 #: A page with what smart quotes, highlighting and dangling references change, and what
