@@ -492,6 +492,16 @@ QUICK_MESSAGES = {
 HIGHLIGHT_PAGE = "---\norphan: true\n---\n# 강조\n\n```{highlight} text\n```\n\n코드 없음.\n"
 
 
+def counting(counts: dict[str, int], name: str, original):
+    """*original*, counting its calls in *counts* under *name*."""
+
+    def count(*args, **kwargs):
+        counts[name] = counts.get(name, 0) + 1
+        return original(*args, **kwargs)
+
+    return count
+
+
 def quick_variant(make_app, rootdir: Path, tmp_path: Path, language: str, quick: bool) -> SphinxTestApp:
     return build_variant(
         make_app,
@@ -516,19 +526,12 @@ def test_quick_transforms_change_the_pages_as_sphinx_does_and_skip_what_they_can
 
     counts: dict[str, int] = {}
 
-    def counting(name: str, original):
-        def count(*args, **kwargs):
-            counts[name] = counts.get(name, 0) + 1
-            return original(*args, **kwargs)
-
-        return count
-
     for module, name, kind in [
         (smartquotes, "educate_tokens", "quotes"),
         (code, "HighlightLanguageVisitor", "highlight"),
         (references, "DanglingReferencesVisitor", "dangling"),
     ]:
-        monkeypatch.setattr(module, name, counting(kind, getattr(module, name)))
+        monkeypatch.setattr(module, name, counting(counts, kind, getattr(module, name)))
     pages, warnings, walks = {}, {}, {}
     for variant in ("sphinx", "quick"):
         counts.clear()
@@ -609,15 +612,8 @@ def test_node_census_skips_the_transforms_on_pages_without_their_nodes_and_chang
 
     counts: dict[str, int] = {}
 
-    def counting(name: str, original):
-        def count(*args, **kwargs):
-            counts[name] = counts.get(name, 0) + 1
-            return original(*args, **kwargs)
-
-        return count
-
     for transform in node_census.KINDS:
-        monkeypatch.setattr(transform, "apply", counting(transform.__name__, transform.apply))
+        monkeypatch.setattr(transform, "apply", counting(counts, transform.__name__, transform.apply))
     pages, warnings, runs = {}, {}, {}
     for variant in ("sphinx", "census"):
         counts.clear()
