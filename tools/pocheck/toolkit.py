@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import itertools
+import operator
 import re
 import unicodedata
 from collections.abc import Callable
@@ -67,8 +67,10 @@ def repeats_a_word(text: str) -> bool:
     """
     if "<" in text or "_:" in text:
         return True
-    words = unicodedata.normalize("NFC", text).replace(".", "").lower().split()
-    return any(word == before for before, word in itertools.pairwise(words))
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    words = text.replace(".", "").lower().split()
+    return any(map(operator.eq, words, words[1:]))  # (each word and the next, compared in C)
 
 
 CAN_FAIL: dict[str, Callable[[str], object]] = {
