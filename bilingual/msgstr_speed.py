@@ -43,6 +43,8 @@ from sphinx.transforms import i18n
 from sphinx.util import logging
 from sphinx.util.nodes import LITERAL_TYPE_NODES
 
+from bilingual.node_census import classes_on
+
 if TYPE_CHECKING:
     from docutils.frontend import Values
     from docutils.parsers import Parser
@@ -274,9 +276,7 @@ class ReferenceKinds:
         """The classes of the nodes in the original and the translation, looked up once."""
         found = updater.__dict__.get("bilingual_kinds")
         if found is None:
-            found = frozenset(
-                type(node) for tree in (updater.node, updater.patch) for node in tree.findall(nodes.Element)
-            )
+            found = classes_on(updater.node) | classes_on(updater.patch)
             updater.bilingual_kinds = found  # type: ignore[attr-defined]
         return found
 

@@ -1,20 +1,21 @@
 """Post-transforms that look for one kind of node, skipped on pages that have none.
 
 When a page is written, Sphinx runs every post-transform over it, in every build: here
-the Korean and English pages and the side-by-side view. Eight of them walk the whole page
+the Korean and English pages and the side-by-side view. Nine of them walk the whole page
 for nodes our pages seldom have: C and C++ aliases, ``only`` blocks, images (twice: to
 download and to extract data URIs), object descriptions' signatures, literal and doctest
-blocks (doctest flags), tables and maths (furo's wrappers). Each walk costs about as much
+blocks (doctest flags), literal blocks and ``highlight`` directives (code highlighting's
+settings), tables and maths (furo's wrappers). Each walk costs about as much
 as a census of the page: one walk that notes every class of node on it.
 
 So a census is taken twice (`Census`): before the aliases (priority 9) and again after
 references are resolved (priority 49, before ``only``), since resolving a reference may
-add nodes. Each of the eight is replaced in Sphinx's registry by a subclass that runs
+add nodes. Each of the nine is replaced in Sphinx's registry by a subclass that runs
 Sphinx's own code only when the page's last census found a node of its kinds (or of a
 subclass), and always when no census was taken. None of the post-transforms that run
 between a census and the transforms it serves makes nodes of those kinds: the pages come
 out the same, node for node (``tests/test_extensions.py`` builds pages with and without
-them, HTML and LaTeX, and compares).
+them, in Korean and English, and compares).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from furo import WrapTableAndMathInAContainerTransform
 from sphinx import addnodes
 from sphinx.domains import c, cpp
 from sphinx.transforms.post_transforms import OnlyNodeTransform, PropagateDescDomain, SphinxPostTransform
-from sphinx.transforms.post_transforms.code import TrimDoctestFlagsTransform
+from sphinx.transforms.post_transforms.code import HighlightLanguageTransform, TrimDoctestFlagsTransform
 from sphinx.transforms.post_transforms.images import DataURIExtractor, ImageDownloader
 
 if TYPE_CHECKING:
@@ -47,6 +48,7 @@ KINDS: dict[type[Transform], tuple[type[nodes.Node], ...]] = {
     DataURIExtractor: (nodes.image,),
     PropagateDescDomain: (addnodes.desc_signature,),
     TrimDoctestFlagsTransform: (nodes.literal_block, nodes.doctest_block),
+    HighlightLanguageTransform: (nodes.literal_block, addnodes.highlightlang),
     WrapTableAndMathInAContainerTransform: (nodes.table, nodes.math_block),
 }
 

@@ -1,12 +1,14 @@
-"""Three of Sphinx's whole-page transforms, skipping what they cannot change.
+"""Two of Sphinx's whole-page transforms, skipping what they cannot change.
 
 Sphinx runs every transform over every page, in every build: here three builds (Korean,
-English and the side-by-side view). Three of them walk the whole page, node by node, and
-nearly always change nothing on ours. Each is replaced, in Sphinx's registry, by a
-subclass that first looks (one ``findall``, or a regular expression over a block's text)
-whether there is anything it would change, and runs Sphinx's own code only then; so a page
-comes out the same, node for node (``tests/test_extensions.py`` builds pages with and
-without them and compares):
+English and the side-by-side view). Some of them walk the whole page, node by node, and
+nearly always change nothing on ours. Each of these two is replaced, in Sphinx's
+registry, by a subclass that first looks (a regular expression over a block's text, or
+one ``findall``) whether there is anything it would change, and runs Sphinx's own code
+only then; so a page comes out the same, node for node (``tests/test_extensions.py``
+builds pages with and without them and compares). The post-transforms that look for one
+kind of node, code highlighting's settings among them, are skipped by
+`bilingual.node_census` instead.
 
 - Smart quotes (`QuickSmartQuotes`). For every block of text, docutils works out its
   language, runs every text through the quote, dash and ellipsis rules and replaces
@@ -15,9 +17,6 @@ without them and compares):
   ``--``, an ellipsis, a backslash or ``&#`` (which its escape handling turns back into
   a character); a block none of whose texts has one is skipped, before its language is
   looked up. The others go through docutils' code as before.
-- Code highlighting settings (`QuickHighlightLanguage`): a walk of every node, with a
-  visitor that touches only literal blocks and ``highlight`` directives. Skipped when the
-  page has neither.
 - Dangling references (`QuickDanglingReferences`): a walk of every node for references
   still looking for their target by name. Skipped when the page has none; its check of
   unreferenced targets runs as before.
@@ -30,9 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from docutils import nodes, utils
 from docutils.utils import smartquotes
-from sphinx import addnodes
 from sphinx.transforms import SphinxSmartQuotes
-from sphinx.transforms.post_transforms.code import HighlightLanguageTransform
 from sphinx.transforms.references import SphinxDanglingReferences
 
 if TYPE_CHECKING:
@@ -100,16 +97,6 @@ class QuickSmartQuotes(SphinxSmartQuotes):
         return ""
 
 
-class QuickHighlightLanguage(HighlightLanguageTransform):
-    """Sphinx's highlighting settings, on pages with a literal block or a ``highlight``."""
-
-    def apply(self, **kwargs: Any) -> None:
-        # (A class for findall is its quick path: three times quicker than a function.)
-        kinds = (nodes.literal_block, addnodes.highlightlang)
-        if any(next(self.document.findall(kind), None) is not None for kind in kinds):
-            super().apply(**kwargs)
-
-
 class QuickDanglingReferences(SphinxDanglingReferences):
     """Sphinx's dangling references, walking the page only if a reference is unresolved."""
 
@@ -135,7 +122,6 @@ class QuickDanglingReferences(SphinxDanglingReferences):
 
 REPLACEMENTS = {
     SphinxSmartQuotes: QuickSmartQuotes,
-    HighlightLanguageTransform: QuickHighlightLanguage,
     SphinxDanglingReferences: QuickDanglingReferences,
 }
 

@@ -508,7 +508,7 @@ def quick_variant(make_app, rootdir: Path, tmp_path: Path, language: str, quick:
         rootdir,
         tmp_path,
         f"{language}-{'quick' if quick else 'sphinx'}",
-        ["bilingual.quick_transforms"] if quick else [],
+        ["bilingual.quick_transforms", "bilingual.node_census"] if quick else [],
         language=language,
         pages={"quotes": QUICK_PAGE, "highlight": HIGHLIGHT_PAGE},
         translations={"quotes": QUICK_MESSAGES},
