@@ -58,6 +58,7 @@ extensions = [
     # Speed: work Sphinx, MyST and furo would otherwise redo per page or per message.
     "bilingual.navtree",
     "bilingual.msgstr_speed",
+    "bilingual.shared_parse",  # (after msgstr_speed: the outer wrapper of MyST's parse)
     "bilingual.quick_transforms",
     "bilingual.node_census",
     "bilingual.first_read",

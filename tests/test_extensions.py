@@ -766,3 +766,93 @@ def test_html_translators_look_up_no_docutils_stylesheet_and_pages_are_the_same(
         lookups[variant] = len(looked_up)
     assert pages["none"] == pages["sphinx"]
     assert lookups["sphinx"] > len(pages["sphinx"]) and lookups["none"] == 0, lookups
+
+
+SHARED_PAGES = {
+    # A footnote (MyST gives the page settings for its footnote transforms), a link, a
+    # cross-reference, emphasis and code: stored.
+    "marked": "# 표시\n\n각주[^1]와 [링크](https://example.org)와 {term}`사과`, *강조*, `코드`.\n\n"
+    "[^1]: 각주 내용.\n",
+    # Front matter: MyST names its fields in the page's language (an author is a byline
+    # field in Korean and English, the words counted differ): parsed by each build.
+    "fronted": "---\norphan: true\nauthor: 김성옥\n---\n# 앞\n\n문단.\n",
+    # A role MyST does not know: the parse warns, and each build must warn itself.
+    "warned": "# 경고\n\n{nosuchrole}`x` 문단.\n",
+}
+
+
+def test_the_translation_loads_the_source_builds_parse_and_builds_the_same_pages(
+    make_app, rootdir, tmp_path, monkeypatch
+) -> None:
+    """bilingual.shared_parse: the Korean build stores the parse of each page that has no
+    directive, warning or role of its own; the English build loads those and gives the
+    same pages, warnings and metadata as its own parses."""
+    import sphinx.locale
+
+    from bilingual import shared_parse
+
+    srcdir = tmp_path / "src"
+    shutil.copytree(rootdir / "test-bilingual", srcdir)
+    for page, text in SHARED_PAGES.items():
+        (srcdir / f"{page}.md").write_text(text, encoding="utf-8")
+    parses = tmp_path / "parses"
+    parses.mkdir()
+
+    def build(name: str, language: str, *, shared: bool) -> SphinxTestApp:
+        sphinx.locale.translators.clear()  # (Sphinx's messages: the last build's language otherwise)
+        if shared:
+            monkeypatch.setenv(shared_parse.VARIABLE, str(parses))
+        else:
+            monkeypatch.delenv(shared_parse.VARIABLE, raising=False)
+        app = make_app(
+            "html",
+            srcdir=srcdir,
+            builddir=tmp_path / name,
+            freshenv=True,
+            confoverrides={
+                "language": language,
+                "extensions": [*BILINGUAL_EXTENSIONS, "bilingual.shared_parse"],
+            },
+        )
+        app.build()
+        return app
+
+    def result(app: SphinxTestApp) -> tuple[dict[str, str], list[str], dict[str, dict]]:
+        pages = {page.name: page.read_text(encoding="utf-8") for page in app.outdir.glob("*.html")}
+        warnings = sorted(line for line in app.warning.getvalue().splitlines() if str(srcdir) in line)
+        return pages, warnings, dict(app.env.metadata)
+
+    alone = result(build("en-alone", "en", shared=False))
+    assert not list(parses.iterdir())
+    stored, loaded = shared_parse.SHARED.stored, shared_parse.SHARED.loaded
+    korean = build("ko", "ko", shared=True)
+    sources = {path.stem: path.read_text(encoding="utf-8") for path in srcdir.glob("*.md")}
+    kept = {
+        page
+        for page, text in sources.items()
+        if (parses / shared_parse.key(korean.env, page, text)).is_file()
+    }
+    # Not the index (a glossary and a toctree: directives), the front matter, the warning.
+    assert kept == {"one", "two", "three", "four", "five", "marked"}
+    assert shared_parse.SHARED.stored - stored == len(kept) == len(list(parses.iterdir()))
+    english = build("en-shared", "en", shared=True)
+    assert shared_parse.SHARED.loaded - loaded == len(kept)
+    shared = result(english)
+    assert shared[0] == alone[0]
+    assert shared[1] == alone[1]
+    assert any("warned.md" in line and "nosuchrole" in line for line in shared[1]), shared[1]
+    assert shared[2] == alone[2]
+    assert shared[2]["fronted"]["author"] == "김성옥"
+    assert shared[2]["marked"]["wordcount"]["words"] > 0
+    marked = BeautifulSoup(shared[0]["marked.html"], "lxml")
+    assert marked.select("aside.footnote, ol.footnote-list, div.footnote") or marked.select(
+        '[role="doc-footnote"]'
+    )
+    assert marked.select_one('a.reference.external[href="https://example.org"]')
+
+    # A page whose text changed after the Korean build read it is parsed again.
+    (srcdir / "one.md").write_text(sources["one"].replace("one 쪽의", "바뀐 one 쪽의"), encoding="utf-8")
+    loaded = shared_parse.SHARED.loaded
+    changed = build("en-changed", "en", shared=True)
+    assert shared_parse.SHARED.loaded - loaded == len(kept) - 1
+    assert "바뀐 one" in (changed.outdir / "one.html").read_text(encoding="utf-8")

@@ -259,8 +259,13 @@ def preload_everything() -> None:
     gc.freeze()
 
 
-def run_sphinx(argv: list[str], log: str) -> None:
-    """In a forked child: run sphinx-build with its output going to *log*, exit with its status."""
+def run_sphinx(argv: list[str], log: str, parses: str = "") -> None:
+    """In a forked child: run sphinx-build with its output going to *log*, exit with its status.
+
+    With *parses*, the editions share their parses of the pages in that directory
+    (`bilingual.shared_parse`)."""
+    if parses:
+        os.environ["BILINGUAL_SHARED_PARSE"] = parses
     with open(log, "w") as out:
         os.dup2(out.fileno(), 1)
         os.dup2(out.fileno(), 2)
@@ -289,9 +294,16 @@ def build_editions(
         start = time.perf_counter()
         with tempfile.TemporaryDirectory(prefix="publish-") as tmp:
             children = {}
+            # The source language's build stores its parse of each page for the others.
+            parses = Path(tmp) / "parses"
+            parses.mkdir()
             for edition in stale:
                 log = str(Path(tmp) / f"{edition}.log")
-                args = (sphinx_argv(builder, edition, build_dir, options), log)
+                args = (
+                    sphinx_argv(builder, edition, build_dir, options),
+                    log,
+                    str(parses) if len(stale) > 1 else "",
+                )
                 children[edition] = (fork.Process(target=run_sphinx, args=args), log)
                 children[edition][0].start()
             pending = {child.sentinel: edition for edition, (child, _) in children.items()}
