@@ -97,8 +97,14 @@ def describe_page(
     description = page_description(doctree)
     if not description:
         return
-    # sphinxext-opengraph takes og:* page fields as overrides and keeps a description meta.
-    context["meta"] = {**(context.get("meta") or {}), "og:description": html.escape(description, quote=False)}
+    # sphinxext-opengraph takes og:* page fields as overrides and keeps a description meta;
+    # its own description, replaced, is not made (a length of 0 stops its walk of the page
+    # at the first text).
+    context["meta"] = {
+        **(context.get("meta") or {}),
+        "og:description": html.escape(description, quote=False),
+        "ogp_description_length": 0,
+    }
     context["metatags"] = (
         context.get("metatags", "") + f'<meta name="description" content="{html.escape(description)}" />\n'
     )

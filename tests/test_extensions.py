@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import shutil
 import time
@@ -856,3 +857,48 @@ def test_the_translation_loads_the_source_builds_parse_and_builds_the_same_pages
     changed = build("en-changed", "en", shared=True)
     assert shared_parse.SHARED.loaded - loaded == len(kept) - 1
     assert "바뀐 one" in (changed.outdir / "one.html").read_text(encoding="utf-8")
+
+
+def test_opengraph_does_not_describe_a_page_that_web_describes(
+    make_app, rootdir, tmp_path, monkeypatch
+) -> None:
+    """bilingual.web gives each page its description; sphinxext-opengraph's own, which it
+    replaces, stops at the page's first text (``ogp_description_length`` 0)."""
+    from sphinxext.opengraph import _description_parser
+
+    from bilingual import web
+
+    visits: list[str] = []
+    visit = _description_parser.DescriptionParser.dispatch_visit
+
+    def counted(parser, node) -> None:
+        visits.append(parser.document["source"])
+        return visit(parser, node)
+
+    monkeypatch.setattr(_description_parser.DescriptionParser, "dispatch_visit", counted)
+    app = build_variant(
+        make_app,
+        rootdir,
+        tmp_path,
+        "web",
+        # (sitemap_queue stops sphinx-sitemap's manager process, a fork of this one that
+        # would hold the browser tests' pipe to Playwright's driver open.)
+        ["bilingual.web", "bilingual.sitemap_queue"],
+        # (Forty short items: opengraph's own description walks through about 30 of them.)
+        pages={"listed": "---\norphan: true\n---\n# 목록\n\n" + "".join(f"- 항목 {n}\n" for n in range(40))},
+        conf={"html_baseurl": "https://example.org/edition/"},
+    )
+    described = 0
+    for docname in app.env.found_docs:
+        page = html(app, docname)
+        description = web.page_description(app.env.get_doctree(docname))
+        tags = [tag["content"] for tag in page.select('meta[property="og:description"]')]
+        assert tags == ([description] if description else tags), docname
+        if description:
+            described += 1
+            assert [tag["content"] for tag in page.select('meta[name="description"]')] == [description]
+            # Opengraph's walk: the document, the title and the first nodes up to a text.
+            walked = visits.count(str(app.env.doc2path(docname)))
+            assert 0 < walked < 10, (docname, walked)
+    assert described >= 6
+    assert not multiprocessing.active_children()
