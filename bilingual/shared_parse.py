@@ -39,12 +39,12 @@ from __future__ import annotations
 import contextlib
 import copyreg
 import hashlib
-import io
 import logging
 import os
 import pickle
+import weakref
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from myst_parser.mdit_to_docutils.base import DocutilsRenderer
 from myst_parser.parsers import sphinx_
@@ -117,21 +117,34 @@ def noting(method: Any, own: Any = lambda *args, **kwargs: True) -> Any:
     return noted
 
 
-def key(env: BuildEnvironment, docname: str, text: str) -> str:
-    """The file name of a page's parse: what the parse depends on, but the language."""
+#: Per environment: the MyST configuration, settings and default role of its last
+#: `configuration` digest, and that digest (the same for every page of a build).
+CONFIGURATIONS: weakref.WeakKeyDictionary[BuildEnvironment, tuple[object, list, object, bytes]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def configuration(env: BuildEnvironment) -> bytes:
+    """A digest of what a parse depends on besides the page: MyST's configuration, the
+    default role and docutils' settings but the language."""
     settings = sorted(
         (name, value) for name, value in env.settings.items() if name not in ("language_code", "env")
     )
-    digest = hashlib.sha256()
-    for part in (
-        docname,
-        env.doc2path(docname),
-        text,
-        repr(env.myst_config),
-        env.config.default_role,
-        repr(settings),
-    ):
-        digest.update(str(part).encode() + b"\0")
+    myst, role = env.myst_config, env.config.default_role
+    known = CONFIGURATIONS.get(env)
+    if known is not None and known[0] is myst and known[1] == settings and known[2] == role:
+        return known[3]
+    digest = hashlib.sha256(f"{myst!r}\0{role}\0{settings!r}".encode()).digest()
+    CONFIGURATIONS[env] = (myst, settings, role, digest)
+    return digest
+
+
+def key(env: BuildEnvironment, docname: str, text: str) -> str:
+    """The file name of a page's parse: a digest of the page's name, file and text, and
+    of the `configuration`."""
+    digest = hashlib.sha256(configuration(env))
+    for part in (docname, str(env.doc2path(docname)), text):
+        digest.update(part.encode() + b"\0")
     return digest.hexdigest()
 
 
@@ -149,7 +162,7 @@ def own_objects(document: nodes.document, env: BuildEnvironment) -> dict[str, ob
     return {"document": document, "env": env, **{name: getattr(document, name) for name in OWN}}
 
 
-def pickler(out: io.BytesIO, objects: dict[str, object]) -> pickle.Pickler:
+def pickler(out: BinaryIO, objects: dict[str, object]) -> pickle.Pickler:
     """A pickler that writes each of *objects* as a reference to the loading build's own
     (by their classes: a lookup in C, not a call for every object of the page)."""
     names = {id(obj): name for name, obj in objects.items()}
@@ -221,13 +234,13 @@ class SharedParse:
         document, env = watch.document, watch.env
         state = {name: value for name, value in vars(document).items() if name not in OWN}
         metadata = dict(env.metadata.get(watch.docname, {}))
-        out = io.BytesIO()
-        try:
-            pickler(out, own_objects(document, env)).dump((state, watch.settings, metadata))
-        except (pickle.PicklingError, TypeError, AttributeError):
-            return  # (parsed again by the other build)
         partial = path.with_name(f".{path.name}")
-        partial.write_bytes(out.getbuffer())
+        try:
+            with partial.open("wb") as out:
+                pickler(out, own_objects(document, env)).dump((state, watch.settings, metadata))
+        except (pickle.PicklingError, TypeError, AttributeError):
+            partial.unlink(missing_ok=True)
+            return  # (parsed again by the other build)
         partial.replace(path)  # (whole or not at all, for the other build)
         self.stored += 1
 
