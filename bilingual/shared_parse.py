@@ -4,7 +4,8 @@
 processes, and both parse every page's MyST Markdown: the English build then translates
 the parsed page in its read transforms. With the environment variable
 ``BILINGUAL_SHARED_PARSE`` naming a directory (`publish.py` sets it when it builds both
-at once, and removes the directory afterwards), the source-language build stores each
+at once: a private temporary directory of that publication, removed afterwards; a
+pickle is code, so point it nowhere else), the source-language build stores each
 page's parse there, pickled right after MyST's parse and before any transform, and the
 translation's build loads it instead of parsing the page again when one is there for
 exactly what it would parse. The Korean build reads its pages before the English build
