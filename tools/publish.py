@@ -294,16 +294,15 @@ def build_editions(
         start = time.perf_counter()
         with tempfile.TemporaryDirectory(prefix="publish-") as tmp:
             children = {}
-            # The source language's build stores its parse of each page for the others.
-            parses = Path(tmp) / "parses"
-            parses.mkdir()
+            # Built together, the source language's build stores its parse of each page
+            # for the others.
+            parses = ""
+            if len(stale) > 1:
+                parses = str(Path(tmp) / "parses")
+                os.mkdir(parses)
             for edition in stale:
                 log = str(Path(tmp) / f"{edition}.log")
-                args = (
-                    sphinx_argv(builder, edition, build_dir, options),
-                    log,
-                    str(parses) if len(stale) > 1 else "",
-                )
+                args = (sphinx_argv(builder, edition, build_dir, options), log, parses)
                 children[edition] = (fork.Process(target=run_sphinx, args=args), log)
                 children[edition][0].start()
             pending = {child.sentinel: edition for edition, (child, _) in children.items()}
