@@ -103,6 +103,7 @@ extensions += [
     "bilingual.sitemap_queue",  # (after web, which loads sphinx-sitemap)
     "bilingual.epub",
     "bilingual.downloads",
+    "bilingual.fresh_pages",  # every page a new file: publish.py links it into staging
 ]
 version = release = "1.0"
 # The site's root URL, in this one place; EDITION_BASEURL publishes it elsewhere.

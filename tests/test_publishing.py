@@ -10,6 +10,7 @@ import functools
 import http.server
 import io
 import json
+import os
 import re
 import runpy
 import subprocess
@@ -353,32 +354,47 @@ def test_broken_catalog_leaves_last_good_site_untouched_and_says_what_failed(tmp
     assert snapshot(build_dir / "html") == before
 
 
-def test_a_rebuild_links_the_pages_it_did_not_change_and_never_a_file_of_the_build(tmp_path: Path) -> None:
-    """Staging links a page from the published site when the rebuild did not write it, copies
-    the pages it wrote, and shares no file with the build's output, which Sphinx rewrites in
-    place."""
+def test_staging_links_pages_never_a_file_the_build_rewrites_in_place(tmp_path: Path) -> None:
+    """Staging links a page from the published site when the rebuild did not write it, and
+    from the build when it did (the HTML builder writes every page as a new file:
+    bilingual/fresh_pages.py); it copies every other file of the build, which Sphinx may
+    rewrite in place. A rebuild never changes a published file."""
     project = copy_project(tmp_path / "project")
     build_dir = tmp_path / "build"
     assert publish(build_dir, "html", root=project).returncode == 0
-    site = build_dir / "html"
+    site, work = build_dir / "html", build_dir / "work" / "html"
     before = {path: path.stat().st_ino for path in site.rglob("*.html")}
+    pages = [path for path in before if path.parent != site]  # (not the chooser, which publish.py writes)
+    assert pages
+    for page in pages:  # a cold build's pages: linked from the build, not copied
+        assert page.stat().st_ino == (work / page.relative_to(site)).stat().st_ino, page
+    published_column = site / "en" / "column.html"
+    kept = tmp_path / "published-column.html"  # (a second name for the published file)
+    os.link(published_column, kept)
+    old_text = kept.read_text(encoding="utf-8")
+    assert "one-sidedly" in old_text
 
     catalog = project / "locale" / "en" / "LC_MESSAGES" / "column.po"
     po = polib.pofile(str(catalog))
     entry = next(e for e in po.translated_entries() if e.msgid.startswith("지역의 수요체제"))
     entry.msgstr = entry.msgstr.replace("one-sidedly", "unilaterally")
     po.save()
-    time.sleep(2.1)  # (a file written less than TIME_RESOLUTION_NS before a build is copied)
+    time.sleep(2.1)  # (a file written less than TIME_RESOLUTION_NS before a build is not linked)
     assert publish(build_dir, "html", root=project).returncode == 0
 
+    assert kept.read_text(encoding="utf-8") == old_text  # the build wrote a new file
     for edition in ("en", "ko-en"):
         page = site / edition / "column.html"
         assert "unilaterally" in page.read_text(encoding="utf-8")
         assert page.stat().st_ino != before[page]
+        assert page.stat().st_ino == (work / edition / "column.html").stat().st_ino
     assert (site / "ko" / "column.html").stat().st_ino == before[site / "ko" / "column.html"]
     assert (site / "en" / "about.html").stat().st_ino == before[site / "en" / "about.html"]
-    built = {path.stat().st_ino for path in (build_dir / "work" / "html").rglob("*") if path.is_file()}
-    assert not built & {path.stat().st_ino for path in site.rglob("*") if path.is_file()}
+    shared = {path.stat().st_ino for path in site.rglob("*") if path.is_file()}
+    others = [path for path in work.rglob("*") if path.is_file() and path.suffix != ".html"]
+    assert others
+    assert [path for path in others if path.stat().st_ino in shared] == []
+    assert not list(site.rglob(".fresh-pages"))
 
 
 def test_catalog_saved_by_another_editor_is_published_with_a_note_and_refused_by_check_po(
