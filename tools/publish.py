@@ -272,7 +272,28 @@ def run_sphinx(argv: list[str], log: str, parses: str = "") -> None:
         os.dup2(out.fileno(), 2)
     from sphinx.cmd.build import build_main
 
+    freeze_when_writing()
     sys.exit(build_main(argv))
+
+
+def freeze_when_writing() -> None:
+    """Make this process's build freeze what it holds once it has read its documents.
+
+    The environment and the doctrees it read live until the build ends; frozen
+    (``gc.freeze``, a few pointer moves), no collection while writing walks them again, and
+    the processes that the English build forks to write the view (bilingual.sidebyside_writer)
+    keep sharing their pages of memory instead of copying those the collector touched.
+    Only in the builds this module runs: the plain baseline keeps Python's defaults.
+    """
+    from sphinx.builders import Builder
+
+    write = Builder.write
+
+    def write_frozen(self: Builder, *args: Any, **kwargs: Any) -> None:
+        gc.freeze()
+        write(self, *args, **kwargs)
+
+    Builder.write = write_frozen  # type: ignore[method-assign]
 
 
 def build_editions(
