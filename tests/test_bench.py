@@ -96,6 +96,30 @@ def test_scenarios_alternate_run_by_run_and_a_failed_one_drops_out() -> None:
     assert (cold.status, cold.note, len(cold.runs)) == ("failed", "cold broke", 1)
 
 
+def test_a_ratio_target_shows_each_rounds_own_ratio_beside_the_ratio_of_medians() -> None:
+    """The verdict is the medians' ratio; the rounds' ratios (run n of each scenario is in
+    round n) show the spread behind it."""
+
+    def result(name: str, walls: list[float]) -> bench.Result:
+        found = bench.Result(name)
+        found.runs = [bench.Run(wall=w, cpu=w, tree_peak_mb=1.0, largest_process_mb=1.0) for w in walls]
+        return found
+
+    plain, cold = result("plain", [10.0, 8.0, 9.0]), result("cold", [12.0, 12.8, 11.7])
+    found = bench.ratio_target("cold / plain", cold, plain, 1.3)
+
+    assert found["measured"] == pytest.approx(12.0 / 9.0)
+    assert found["rounds"] == pytest.approx([1.2, 1.6, 1.3])
+    assert found["met"] is False
+    assert bench.table([], [found]).splitlines()[-1] == (
+        "cold / plain: 1.33 × (limit 1.3 ×) MISSED; rounds 1.20, 1.60, 1.30"
+    )
+    # a scenario that failed after its first round: one round, no spread to show
+    broken = bench.ratio_target("cold / plain", result("cold", [12.0]), plain, 1.3)
+    assert broken["rounds"] == pytest.approx([1.2])
+    assert bench.table([], [broken]).splitlines()[-1].endswith("(limit 1.3 ×) MISSED")
+
+
 def test_synthetic_corpus_is_complete_with_unique_labels(tmp_path) -> None:
     real_pages = len(list((ROOT / "source").rglob("*.md")))
     corpus = bench.make_corpus(tmp_path / "corpus", real_pages + 3)

@@ -807,9 +807,19 @@ def target(
     }
 
 
+def round_ratios(numerator: Result, denominator: Result) -> list[float]:
+    """The ratio of the two scenarios' wall times in each round (`alternate` ran their n-th
+    runs in the same round): the spread behind the ratio of medians."""
+    pairs = zip(numerator.runs, denominator.runs, strict=False)  # (a failed scenario has fewer runs)
+    return [top.wall / bottom.wall for top, bottom in pairs if bottom.wall]
+
+
 def ratio_target(name: str, top: Result, bottom: Result, limit: float) -> dict[str, object]:
-    """A target on the ratio of two scenarios' medians, with the CPU-time ratio beside it."""
-    return target(name, ratio(top, bottom), limit, cpu=ratio(top, bottom, "cpu"))
+    """A target on the ratio of two scenarios' medians, with the CPU-time ratio and each
+    round's own ratio beside it (the verdict is the medians')."""
+    found = target(name, ratio(top, bottom), limit, cpu=ratio(top, bottom, "cpu"))
+    found["rounds"] = round_ratios(top, bottom)
+    return found
 
 
 def targets(real: dict[str, Result], scales: dict[int, dict[str, Result]]) -> list[dict[str, object]]:
@@ -877,9 +887,10 @@ def table(results: list[Result], found: list[dict[str, object]]) -> str:
     lines.append("")
     for t in found:
         verdict = {True: "met", False: "MISSED", None: "not measured"}[t["met"]]
-        lines.append(
-            f"{t['target']}: {fmt(t['measured'], t['unit'])} (limit {t['limit']} {t['unit']}) {verdict}"
-        )
+        rounds: list[float] = t.get("rounds") or []  # type: ignore[assignment]
+        within = f"; rounds {', '.join(f'{r:.2f}' for r in rounds)}" if len(rounds) > 1 else ""
+        measured = f"{fmt(t['measured'], t['unit'])} (limit {t['limit']} {t['unit']})"
+        lines.append(f"{t['target']}: {measured} {verdict}{within}")
     return "\n".join(lines)
 
 
