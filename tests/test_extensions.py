@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import shutil
@@ -245,6 +246,44 @@ def test_a_failing_view_writer_stops_its_helper(make_app, rootdir, tmp_path) -> 
     time.sleep(1)  # (a helper left running would write its next pages meanwhile)
     written = helper_pages.read_text(encoding="utf-8").split("\n") if helper_pages.exists() else []
     assert all(float(line.split()[0]) <= failed_at for line in written if line)
+
+
+def test_a_publication_build_freezes_what_it_read_before_it_writes(make_app, rootdir, tmp_path) -> None:
+    """tools/publish.py's builds freeze what they hold once they have read (gc.freeze), so
+    that no collection while writing walks it again: the English build and the view's
+    writer it forks both write with the objects of the reading frozen."""
+    from tools import publish
+
+    receive, send = multiprocessing.Pipe(duplex=False)
+
+    def build() -> None:  # (in a child: the freeze and the patched Builder.write stay there)
+        publish.freeze_when_writing()
+        app = english_with_view(make_app, rootdir, tmp_path, "off")
+        (tmp_path / "outdir").write_text(str(app.outdir), encoding="utf-8")
+        read: list[int] = []
+        app.connect("env-updated", lambda app, env: read.append(gc.get_freeze_count()) or [])
+        app.connect(
+            "html-page-context", lambda app, *args: send.send((os.getpid(), read[0], gc.get_freeze_count()))
+        )
+        app.build()
+        os._exit(app.statuscode)
+
+    child = multiprocessing.get_context("fork").Process(target=build)
+    child.start()
+    child.join()
+    send.close()
+    pages = []
+    while receive.poll(5):
+        try:
+            pages.append(receive.recv())
+        except EOFError:
+            break
+    assert child.exitcode == 0
+    english = Path((tmp_path / "outdir").read_text(encoding="utf-8"))
+    assert (english / "one.html").is_file() and (tmp_path / "view" / "one.html").is_file()
+    assert len({pid for pid, _, _ in pages}) == 2  # the English build and the view's writer
+    for _, after_reading, when_writing in pages:
+        assert when_writing > after_reading
 
 
 def add_translations(srcdir: Path, page: str, messages: dict[str, str]) -> None:

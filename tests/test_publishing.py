@@ -7,15 +7,12 @@ most tests; the reproducibility test makes a second clean build and compares the
 from __future__ import annotations
 
 import functools
-import gc
 import http.server
 import io
 import json
-import multiprocessing
 import os
 import re
 import runpy
-import shutil
 import subprocess
 import sys
 import tarfile
@@ -42,8 +39,6 @@ import publish as publisher
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ["ko", "en"]
 CONF = runpy.run_path(str(ROOT / "conf.py"))
-#: The extensions of the tests' small bilingual project (tests/roots/test-bilingual).
-CONF_EXTENSIONS = runpy.run_path(str(ROOT / "tests" / "roots" / "test-bilingual" / "conf.py"))["extensions"]
 BASE_URL = CONF["html_baseurl"]
 NAME = CONF["edition_name"]
 OG_LOCALES = {"ko": "ko_KR", "en": "en_US"}
@@ -400,52 +395,6 @@ def test_staging_links_pages_never_a_file_the_build_rewrites_in_place(tmp_path: 
     assert others
     assert [path for path in others if path.stat().st_ino in shared] == []
     assert not list(site.rglob(".fresh-pages"))
-
-
-def test_a_build_freezes_what_it_read_before_it_writes(tmp_path: Path) -> None:
-    """publish.py's builds freeze what they hold once they have read (gc.freeze), so that
-    no collection while writing walks it again: the English build and the view's writer it
-    forks both write with the objects of the reading frozen."""
-    shutil.copytree(ROOT / "tests" / "roots" / "test-bilingual", tmp_path / "src")
-    receive, send = multiprocessing.Pipe(duplex=False)
-
-    def build() -> None:
-        from sphinx.application import Sphinx
-
-        publisher.freeze_when_writing()
-        app = Sphinx(
-            str(tmp_path / "src"), str(tmp_path / "src"), str(tmp_path / "en"), str(tmp_path / "doctrees"),
-            "html", status=None, warning=None, freshenv=True,
-            confoverrides={
-                "language": "en",
-                "extensions": [*CONF_EXTENSIONS, "bilingual.sidebyside_writer"],
-                "bilingual_sidebyside_outdir": str(tmp_path / "view"),
-                "bilingual_sidebyside_merged_search": True,
-            },
-        )  # fmt: skip
-        read: list[int] = []
-        app.connect("env-updated", lambda app, env: read.append(gc.get_freeze_count()) or [])
-        app.connect(
-            "html-page-context", lambda app, *args: send.send((os.getpid(), read[0], gc.get_freeze_count()))
-        )
-        app.build()
-        os._exit(app.statuscode)
-
-    child = multiprocessing.get_context("fork").Process(target=build)
-    child.start()
-    child.join()
-    send.close()
-    pages = []
-    while receive.poll(5):
-        try:
-            pages.append(receive.recv())
-        except EOFError:
-            break
-    assert child.exitcode == 0
-    assert (tmp_path / "en" / "one.html").is_file() and (tmp_path / "view" / "one.html").is_file()
-    assert len({pid for pid, _, _ in pages}) == 2  # the English build and the view's writer
-    for _, after_reading, when_writing in pages:
-        assert when_writing > after_reading
 
 
 def test_catalog_saved_by_another_editor_is_published_with_a_note_and_refused_by_check_po(
