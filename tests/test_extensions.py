@@ -779,6 +779,9 @@ def test_sitemap_pages_are_collected_in_memory_when_one_process_writes(
         )
         sitemaps[variant] = (app.outdir / "sitemap.xml").read_text(encoding="utf-8")
         kinds[variant] = isinstance(app.sitemap_links, queue.Queue)
+        manager = getattr(app.sitemap_links, "_manager", None)
+        if manager is not None:  # (its server is a fork of this process: stopped, not left to the collector)
+            manager.shutdown()
     assert sitemaps["local"] == sitemaps["shared"]
     assert sitemaps["local"].count("<url>") >= 5
     assert not kinds["shared"]
