@@ -7,6 +7,7 @@ import multiprocessing
 import os
 import shutil
 import time
+import weakref
 from pathlib import Path
 
 import polib
@@ -248,22 +249,45 @@ def test_a_failing_view_writer_stops_its_helper(make_app, rootdir, tmp_path) -> 
     assert all(float(line.split()[0]) <= failed_at for line in written if line)
 
 
-def test_a_publication_build_freezes_what_it_read_before_it_writes(make_app, rootdir, tmp_path) -> None:
-    """tools/publish.py's builds freeze what they hold once they have read (gc.freeze), so
-    that no collection while writing walks it again: the English build and the view's
-    writer it forks both write with the objects of the reading frozen."""
+class Cycle:
+    """Garbage only the cyclic collector frees: it refers to itself."""
+
+    def __init__(self) -> None:
+        self.itself = self
+
+
+def test_a_publication_build_collects_and_freezes_as_it_goes(make_app, rootdir, tmp_path) -> None:
+    """tools/publish.py's builds (`freeze_as_building`), after each document read, when
+    writing starts and after each page written, collect their young objects and freeze
+    what survived (gc.freeze), so that no collection walks a doctree again and again; the
+    garbage of that work is freed first, never frozen. In the English build and in the
+    view's writer that it forks. Automatic collections are off here: only the build's own
+    collections free a cycle."""
     from tools import publish
 
     receive, send = multiprocessing.Pipe(duplex=False)
 
-    def build() -> None:  # (in a child: the freeze and the patched Builder.write stay there)
-        publish.freeze_when_writing()
+    def build() -> None:  # (in a child: the freeze and the patched Builder stay there)
+        gc.set_threshold(1_000_000_000)
+        publish.READ_FREEZE_FROM = 0  # (the test root's pages are small: after each of them)
+        publish.freeze_as_building()
         app = english_with_view(make_app, rootdir, tmp_path, "off")
         (tmp_path / "outdir").write_text(str(app.outdir), encoding="utf-8")
-        read: list[int] = []
-        app.connect("env-updated", lambda app, env: read.append(gc.get_freeze_count()) or [])
+        last: list[tuple[int, weakref.ref[Cycle]]] = []
+
+        def look(phase: str, page: str) -> None:
+            """Before this document's work: what the last one left, then new garbage."""
+            if last:
+                frozen, garbage = last.pop()
+                send.send((os.getpid(), phase, page, frozen, gc.get_freeze_count(), garbage() is None))
+            cycle = Cycle()
+            last.append((gc.get_freeze_count(), weakref.ref(cycle)))
+
+        app.connect("source-read", lambda app, docname, source: look("read", docname))
+        app.connect("env-updated", lambda app, env: last.clear() or [])
         app.connect(
-            "html-page-context", lambda app, *args: send.send((os.getpid(), read[0], gc.get_freeze_count()))
+            "html-page-context",
+            lambda app, page, *args: look("write", page) if page in app.env.found_docs else None,
         )
         app.build()
         os._exit(app.statuscode)
@@ -272,18 +296,24 @@ def test_a_publication_build_freezes_what_it_read_before_it_writes(make_app, roo
     child.start()
     child.join()
     send.close()
-    pages = []
+    seen = []
     while receive.poll(5):
         try:
-            pages.append(receive.recv())
+            seen.append(receive.recv())
         except EOFError:
             break
     assert child.exitcode == 0
     english = Path((tmp_path / "outdir").read_text(encoding="utf-8"))
     assert (english / "one.html").is_file() and (tmp_path / "view" / "one.html").is_file()
-    assert len({pid for pid, _, _ in pages}) == 2  # the English build and the view's writer
-    for _, after_reading, when_writing in pages:
-        assert when_writing > after_reading
+    pages = len(list((tmp_path / "src").glob("*.md")))
+    reading = [entry for entry in seen if entry[1] == "read"]
+    writing = [entry for entry in seen if entry[1] == "write"]
+    assert len(reading) == pages - 1  # each document after the first
+    assert len({pid for pid, *_ in writing}) == 2  # the English build and the view's writer
+    assert len(writing) == 2 * (pages - 1)
+    for pid, phase, page, frozen_before, frozen_now, garbage_freed in seen:
+        assert frozen_now > frozen_before, (pid, phase, page)
+        assert garbage_freed, (pid, phase, page)
 
 
 def add_translations(srcdir: Path, page: str, messages: dict[str, str]) -> None:
