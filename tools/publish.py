@@ -286,7 +286,7 @@ def freeze_as_building() -> None:
 
     A build keeps every doctree it reads until it writes it (Sphinx's doctree cache), and
     those are full of reference cycles; the collector walked them again and again while
-    they lived: 2.7 s of a cold 500-page publication, in all its processes. Instead, after
+    they lived: about 2.3 s of a cold 500-page publication's CPU, in all its processes. After
     a document is read (once the objects not yet collected number ``READ_FREEZE_FROM``),
     after the reading (when writing starts) and after each page is written, one young
     collection frees that work's garbage and ``gc.freeze`` (a few pointer moves) puts what
