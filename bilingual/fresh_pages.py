@@ -7,7 +7,9 @@ only if no later build writes into that file. This extension removes a page's ol
 just before the builder writes the page, so that every page is a new file (and a published
 link to the old one keeps the old page), and appends the page's path, relative to the
 output directory, to ``<outdir>/.fresh-pages``: the files staging links instead of
-copying (README.md, "Performance", item 49).
+copying (README.md, "Performance", item 49). Only where ``bilingual_fresh_pages`` is set,
+as ``tools/publish.py`` sets it: a plain ``sphinx-build`` writes as Sphinx does, and its
+output gets no list nobody reads.
 
 Every writer of the output directory appends (the side-by-side view's writers are forked
 processes, see ``bilingual.sidebyside_writer``): one ``write`` of one line each to a file
@@ -52,8 +54,8 @@ def listed(outdir: Path) -> set[str]:
 def write_pages_afresh(app: Sphinx) -> None:
     """Make the HTML builder remove a page's old file before writing it, and list the page."""
     builder: Any = app.builder
-    if builder.name != "html":  # (not an EPUB's, which packs every file of its directory)
-        return
+    if not app.config.bilingual_fresh_pages or builder.name != "html":  # (not an EPUB's, which
+        return  # packs every file of its directory)
     for key in [key for key in OPEN if key[0] == os.getpid()]:  # (a new build in this process)
         os.close(OPEN.pop(key))
     handle_page = builder.handle_page
@@ -72,5 +74,6 @@ def write_pages_afresh(app: Sphinx) -> None:
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
+    app.add_config_value("bilingual_fresh_pages", False, "", types=[bool])
     app.connect("builder-inited", write_pages_afresh)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

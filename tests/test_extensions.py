@@ -249,6 +249,35 @@ def test_a_failing_view_writer_stops_its_helper(make_app, rootdir, tmp_path) -> 
     assert all(float(line.split()[0]) <= failed_at for line in written if line)
 
 
+@pytest.mark.parametrize("fresh", [False, True])
+def test_pages_are_written_as_new_files_only_where_publish_asks(make_app, rootdir, tmp_path, fresh) -> None:
+    """bilingual.fresh_pages, with ``bilingual_fresh_pages`` (tools/publish.py's builds),
+    writes every page as a new file and lists it for staging; a plain sphinx-build writes
+    as Sphinx does and leaves no list in its output."""
+    from bilingual import fresh_pages
+
+    shutil.copytree(rootdir / "test-bilingual", tmp_path / "src")
+    app = make_app(
+        "html",
+        srcdir=tmp_path / "src",
+        confoverrides={
+            "extensions": [*BILINGUAL_EXTENSIONS, "bilingual.fresh_pages"],
+            "bilingual_fresh_pages": fresh,
+        },
+    )
+    page = app.outdir / "one.html"
+    page.parent.mkdir(parents=True, exist_ok=True)
+    page.write_text("an old page", encoding="utf-8")
+    kept = tmp_path / "kept.html"  # (a second name for the old file, as a published link is)
+    os.link(page, kept)
+    app.build()
+    assert "an old page" not in page.read_text(encoding="utf-8")
+    assert (kept.read_text(encoding="utf-8") == "an old page") is fresh
+    listed = fresh_pages.listed(app.outdir)
+    assert ("one.html" in listed) is fresh
+    assert (app.outdir / fresh_pages.MANIFEST).exists() is fresh
+
+
 class Cycle:
     """Garbage only the cyclic collector frees: it refers to itself."""
 

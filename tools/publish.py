@@ -148,6 +148,8 @@ def sphinx_argv(builder: str, edition: str, build_dir: Path, options: list[str])
     """The sphinx-build arguments of one edition, into its work directory."""
     outdir = build_dir / "work" / builder / edition
     overrides = [arg for setting in EDITIONS[edition] for arg in ("-D", setting)]
+    if builder == "html":  # (each page written as a new file, for staging to link)
+        overrides += ["-D", "bilingual_fresh_pages=1"]
     if (builder, edition) in WRITTEN_BY:
         view = build_dir / "work" / builder / WRITTEN_BY[builder, edition]
         overrides += [
