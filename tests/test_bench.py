@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -70,10 +71,29 @@ def test_a_cold_run_starts_from_what_a_fresh_clone_has(tmp_path_factory: pytest.
     before = subprocess.run(ignored, cwd=copy.path, capture_output=True, text=True, check=True).stdout
     assert "!! build/" in before and "!! locale/en/LC_MESSAGES/column.mo" in before
 
+    site = {path.stat().st_ino for path in copy.build.rglob("*.html")}
+    catalog = (copy.path / "locale" / "en" / "LC_MESSAGES" / "column.mo").stat().st_ino
+
     copy.clean()
 
     after = subprocess.run(ignored, cwd=copy.path, capture_output=True, text=True, check=True).stdout
     assert after == "" and not copy.build.exists()
+    # moved into the trash beside the copy, not deleted (no inode freed between timed runs)
+    trash = copy.path.parent / bench.TRASH
+    moved = {path.stat().st_ino for path in trash.rglob("*") if path.is_file()}
+    assert catalog in moved and site <= moved and len(site) > 10
+
+
+def test_the_bench_empties_its_trash_when_it_ends() -> None:
+    with bench.workspace(keep=True) as work:
+        copy = bench.Project(work / "project", pages=1)
+        (copy.build / "html").mkdir(parents=True)
+        (copy.build / "html" / "index.html").write_text("old", encoding="utf-8")
+        copy.discard(copy.build, copy.path / "missing")
+        assert not copy.build.exists()
+        assert [p.read_text(encoding="utf-8") for p in (work / bench.TRASH).rglob("index.html")] == ["old"]
+    assert work.is_dir() and not (work / bench.TRASH).exists()  # (--keep keeps the copies only)
+    shutil.rmtree(work)
 
 
 def test_scenarios_alternate_run_by_run_and_a_failed_one_drops_out() -> None:
