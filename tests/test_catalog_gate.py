@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import subprocess
 import sys
@@ -324,6 +325,26 @@ def test_msgfmt_checks_the_catalogs_in_one_run_and_each_alone_if_one_fails(tmp_p
     # A catalog with a domain directive of its own is never checked with the others.
     broken.write_text("\n".join([*lines, "", 'domain "other"', ""]), encoding="utf-8")
     assert syntax.passing_msgfmt(project, paths) == set()
+
+
+def test_msgfmts_throwaway_files_go_to_memory_where_the_machine_has_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The batch's .mo files (one per catalog) are written where the machine keeps files in
+    memory, and removed: not into the temporary directory on disk, which then slows the
+    builds' new files (README.md, item 52)."""
+    from tools.pocheck import syntax
+
+    project = Project(copy_project(tmp_path / "project"))
+    paths = project.all_catalogs()
+    memory = tmp_path / "memory"
+    memory.mkdir()
+    os.utime(memory, (0, 0))
+    monkeypatch.setattr(syntax, "MEMORY", memory)
+    assert syntax.passing_msgfmt(project, paths) == set(paths)
+    assert memory.stat().st_mtime > 0 and not list(memory.iterdir())  # written in it, and emptied
+    monkeypatch.setattr(syntax, "MEMORY", tmp_path / "none")
+    assert syntax.scratch() is None and syntax.passing_msgfmt(project, paths) == set(paths)
 
 
 #: Messages each of which fails one of the pofilter filters the gate uses, in any way a
