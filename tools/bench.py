@@ -324,18 +324,11 @@ class Project:
         the figures measured the bench's own clean-up. A rename frees no inode.
         (README.md, "Performance", item 52.)
         """
-        batch = self.path.parent / TRASH / str(time.monotonic_ns())
+        batch = self.path.parent / TRASH / str(time.monotonic_ns())  # (the copy's file system)
         for number, path in enumerate(paths):
-            if not path.exists() and not path.is_symlink():
-                continue
-            batch.mkdir(parents=True, exist_ok=True)
-            try:
+            if path.exists() or path.is_symlink():
+                batch.mkdir(parents=True, exist_ok=True)
                 path.rename(batch / f"{number}-{path.name}")
-            except OSError:  # (another file system)
-                if path.is_dir() and not path.is_symlink():
-                    shutil.rmtree(path, ignore_errors=True)
-                else:
-                    path.unlink(missing_ok=True)
 
     def publish_cmd(self) -> list[str]:
         return [
