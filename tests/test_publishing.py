@@ -13,6 +13,7 @@ import json
 import os
 import re
 import runpy
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -395,6 +396,81 @@ def test_staging_links_pages_never_a_file_the_build_rewrites_in_place(tmp_path: 
     assert others
     assert [path for path in others if path.stat().st_ino in shared] == []
     assert not list(site.rglob(".fresh-pages"))
+
+
+#: Ctrl-C, as a terminal sends it (to the whole process group), at the one moment a build
+#: has saved its environment but not yet its search index: Sphinx's `handle_finish`.
+INTERRUPT_AT_THE_SEARCH_INDEX = """
+import os, signal, time
+from sphinx.builders.html import StandaloneHTMLBuilder
+
+def interrupted(self):
+    os.killpg(0, signal.SIGINT)
+    time.sleep(60)
+
+StandaloneHTMLBuilder.dump_search_index = interrupted
+"""
+
+
+@pytest.mark.parametrize(
+    ("before", "then"),
+    [
+        ("a published site", "the change kept"),
+        ("nothing built", "the change kept"),
+        ("a published site", "the change undone"),
+    ],
+)
+def test_a_build_interrupted_after_saving_its_environment_is_redone_in_full(
+    tmp_path: Path, before: str, then: str
+) -> None:
+    """A build stopped between its environment and its search index left an environment that
+    says every page is written: the next build wrote nothing and kept the old search index
+    (stale English found by the search), or, with no index at all, failed on Sphinx's
+    warning until `make clean`. The next build redoes that edition in full, even when the
+    translator has undone the change meanwhile (the last good build's inputs again: its
+    output was partly overwritten)."""
+    project = copy_project(tmp_path / "project")
+    build_dir = tmp_path / "build"
+    assert publish(build_dir, "html", root=project).returncode == 0
+    published = snapshot(build_dir / "html")
+    if before == "nothing built":
+        for work in ("work", "doctrees"):
+            shutil.rmtree(build_dir / work)
+    catalog = project / "locale" / "en" / "LC_MESSAGES" / "column.po"
+    original = catalog.read_bytes()
+    po = polib.pofile(str(catalog))
+    entry = next(e for e in po.translated_entries() if e.msgid.startswith("지역의 수요체제"))
+    entry.msgstr = entry.msgstr.replace("one-sidedly", "unilaterally")
+    po.save()
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(INTERRUPT_AT_THE_SEARCH_INDEX, encoding="utf-8")
+    interrupted = subprocess.run(
+        [sys.executable, str(project / "tools" / "publish.py"), "html", "--build-dir", str(build_dir)],
+        env={**os.environ, "PYTHONPATH": str(hook), "SPHINXOPTS": "-nW --keep-going"},
+        capture_output=True,
+        text=True,
+        check=False,
+        start_new_session=True,  # (its own process group, for the Ctrl-C)
+        timeout=120,
+    )
+    assert interrupted.returncode != 0, interrupted.stderr
+    assert (build_dir / "doctrees" / "en" / "environment.pickle").is_file()
+    assert snapshot(build_dir / "html") == published
+    word, gone = "unilaterally", "one-sidedly"
+    if then == "the change undone":
+        catalog.write_bytes(original)
+        word, gone = gone, word
+
+    result = publish(build_dir, "html", root=project)
+
+    assert result.returncode == 0, result.stderr
+    assert "the last html build of en was stopped before it ended: building it afresh" in result.stderr
+    for edition in ("en", "ko-en"):
+        page = (build_dir / "html" / edition / "column.html").read_text(encoding="utf-8")
+        assert word in page and gone not in page, edition
+    index = (build_dir / "html" / "en" / "searchindex.js").read_text(encoding="utf-8")
+    assert ('"unilater"' in index) == (word == "unilaterally"), "the index of another build"
 
 
 def test_catalog_saved_by_another_editor_is_published_with_a_note_and_refused_by_check_po(
