@@ -465,7 +465,7 @@ def test_a_build_interrupted_after_saving_its_environment_is_redone_in_full(
     result = publish(build_dir, "html", root=project)
 
     assert result.returncode == 0, result.stderr
-    assert "the last html build of en was stopped before it ended: building it afresh" in result.stderr
+    assert "the last html build of en did not finish: building it afresh" in result.stderr
     for edition in ("en", "ko-en"):
         page = (build_dir / "html" / edition / "column.html").read_text(encoding="utf-8")
         assert word in page and gone not in page, edition

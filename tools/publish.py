@@ -190,12 +190,6 @@ def inputs_stamp(builder: str, edition: str, build_dir: Path) -> Path:
     return build_dir / "work" / builder / f".{edition}.inputs"
 
 
-def unfinished_mark(builder: str, edition: str, build_dir: Path) -> Path:
-    """Present while an edition builds: still there when the next build starts, that build
-    was stopped (Ctrl-C, a killed process, a crash) before it ended."""
-    return build_dir / "work" / builder / f".{edition}.unfinished"
-
-
 def written(builder: str, edition: str) -> list[str]:
     """The editions one edition's build writes: itself, and the view it also writes."""
     return [edition, *([WRITTEN_BY[builder, edition]] if (builder, edition) in WRITTEN_BY else [])]
@@ -207,7 +201,6 @@ def up_to_date(builder: str, edition: str, build_dir: Path, inputs: str) -> bool
     outdirs = [build_dir / "work" / builder / name for name in written(builder, edition)]
     return (
         stamp.is_file()
-        and not unfinished_mark(builder, edition, build_dir).exists()  # (what it wrote since)
         and all(outdir.is_dir() and any(outdir.iterdir()) for outdir in outdirs)
         and stamp.read_text() == inputs
     )
@@ -354,20 +347,22 @@ def build_editions(
     for edition in stale:  # (each lists the pages it writes afresh: bilingual/fresh_pages.py)
         for name in written(builder, edition):
             (build_dir / "work" / builder / name / fresh_pages.MANIFEST).unlink(missing_ok=True)
-        # A build stopped after it saved its environment, but before it wrote the search
-        # index (or the view, or anything else it writes at the end), left an environment
-        # that says every page is written: the next build would write nothing and keep an
-        # old index, or fail without one. That edition is built afresh.
-        unfinished = unfinished_mark(builder, edition, build_dir)
-        if unfinished.exists():
+        # The stamp is written when a build succeeds, and a failed build's environment is
+        # removed: an environment without a stamp is that of a build stopped before it
+        # ended (Ctrl-C, a killed process), or whose output is gone. Stopped after it saved
+        # its environment but before it wrote the search index (or the view, or anything
+        # else it writes at the end), it says every page is written: the next build would
+        # write nothing and keep an old index, or fail without one. That edition is built
+        # afresh; and the stamp goes now, since the output will no longer be what it says.
+        stamp = inputs_stamp(builder, edition, build_dir)
+        doctrees = doctrees_dir(builder, edition, build_dir)
+        if not stamp.is_file() and doctrees.exists():
             print(
-                f"publish: the last {builder} build of {edition} was stopped before it ended:"
-                " building it afresh",
+                f"publish: the last {builder} build of {edition} did not finish: building it afresh",
                 file=sys.stderr,
             )
-            shutil.rmtree(doctrees_dir(builder, edition, build_dir), ignore_errors=True)
-        unfinished.parent.mkdir(parents=True, exist_ok=True)
-        unfinished.touch()
+            shutil.rmtree(doctrees, ignore_errors=True)
+        stamp.unlink(missing_ok=True)
     if stale:
         with timed("importing Sphinx and the extensions, once before forking"):
             preload_sphinx()
@@ -406,14 +401,12 @@ def build_editions(
         stamp = inputs_stamp(builder, edition, build_dir)
         if result.returncode == 0:
             stamp.write_text(inputs[edition])
-            unfinished_mark(builder, edition, build_dir).unlink()
             continue
         failed.append(edition)
         stamp.unlink(missing_ok=True)
         # A failed build may leave an environment that would hide its warnings next
         # time (unchanged documents are not re-read): start that edition afresh.
         shutil.rmtree(doctrees_dir(builder, edition, build_dir), ignore_errors=True)
-        unfinished_mark(builder, edition, build_dir).unlink()
     if failed:
         raise BuildError(
             f"sphinx-build -b {builder} failed for: {', '.join(failed)} (see the warnings above)"
