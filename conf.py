@@ -11,8 +11,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 # sphinxext-opengraph says on stdout, when imported, that its social cards (off: see
-# ogp_social_cards below) need matplotlib, which the project leaves out: importing it cost
-# every Sphinx process half a second. Imported here, quietly, before Sphinx loads it.
+# ogp_social_cards below) need matplotlib, which the project leaves out. Imported here,
+# quietly, before Sphinx loads it.
 with contextlib.redirect_stdout(io.StringIO()):
     import sphinxext.opengraph  # noqa: F401
 
@@ -24,19 +24,22 @@ project = "중국, 혁신성과 로컬리티(Locality)의 사례"
 author = "김성옥"
 copyright = "2018, KISDI 정보통신정책연구원"  # noqa: A001
 root_doc = "index"
+edition_main_doc = "column"  # the language chooser's destination; its title is the PDF's title
 exclude_patterns: list[str] = []
 
 # -- Internationalisation ----------------------------------------------------
+# The one list of languages: the first is the source (source/*.md), the others are
+# translated in locale/<lang>. Every edition, link and tool derives from it.
 
-language = "ko"
-locale_dirs = ["../locale"]  # relative to source/
+edition_languages = ["ko", "en"]
+language = edition_languages[0]
+# Absolute: Sphinx reads it from source/, sphinx-intl from here (`sphinx-intl update` works too).
+locale_dirs = [str(Path(__file__).resolve().parent / "locale")]
 gettext_compact = False
 gettext_uuid = False
 gettext_location = True
 gettext_last_translator = "KISDI column translators"
 gettext_additional_targets = ["literal-block"]
-# Languages the edition is published in; the first is the source language.
-edition_languages = ["ko", "en"]
 # Mark translated/untranslated nodes; bilingual.progress adds a notice to partly translated pages.
 translation_progress_classes = True
 
@@ -44,29 +47,21 @@ translation_progress_classes = True
 
 extensions = [
     "myst_parser",
+    "bilingual.editions",
+    "bilingual.freshness",
     "bilingual.switcher",
     "bilingual.anchors",
     "bilingual.sidebyside",
-    "bilingual.sidebyside_writer",  # the English HTML build also writes the side-by-side view
-    "bilingual.freshness",
     "bilingual.glossary_order",
-    # Translations cannot add raw HTML; readers see how complete a page is.
-    "bilingual.safe_translations",
+    "bilingual.safe_translations",  # translations cannot add raw HTML
     "bilingual.progress",
     "bilingual.korean_search",  # a `ko` search language; used only when language == "ko"
+    "bilingual.edition_meta",
+    "bilingual.web",
+    "bilingual.downloads",
+    "bilingual.epub",
     "bilingual.latex",
-    # Speed: work Sphinx, MyST and furo would otherwise redo per page or per message.
-    "bilingual.navtree",
-    "bilingual.msgstr_speed",
-    "bilingual.shared_parse",  # (after msgstr_speed: the outer wrapper of MyST's parse)
-    "bilingual.quick_transforms",
-    "bilingual.node_census",
-    "bilingual.first_read",
-    "bilingual.stem_cache",
-    "bilingual.translated_nodes",
-    "bilingual.template_cache",
-    "bilingual.asset_checksums",
-    "bilingual.writer_settings",
+    "bilingual.speedups",  # see docs/performance.md; -D bilingual_speedups= turns them off
 ]
 
 # -- MyST --------------------------------------------------------------------
@@ -82,57 +77,25 @@ myst_heading_anchors = 0
 html_theme = "furo"
 templates_path = ["bilingual/templates"]
 html_static_path = ["bilingual/static"]
-html_css_files = ["korean.css", "edition.css", "sidebyside.css"]
+html_css_files = ["korean.css", "edition.css", "sidebyside.css", "downloads.css"]
 html_favicon = "bilingual/static/favicon.svg"  # without one, every page logs a 404 for /favicon.ico
 html_js_files = [("switcher.js", {"defer": "defer"})]
 html_last_updated_fmt = None
 html_copy_source = False
 html_show_sourcelink = False
-html_theme_options = {
-    "top_of_page_buttons": [],
-}
+html_theme_options = {"top_of_page_buttons": []}
 
 # -- Publishing: the web, EPUB, downloads ------------------------------------
-# See README.md, "Publishing". English names of the book come from the catalogs
-# (bilingual/edition_meta.py); web addresses per language from html_baseurl
-# (bilingual/web.py): each language is published under <html_baseurl><lang>/.
+# docs/publishing.md. Each edition is published under <html_baseurl><edition>/; its
+# English names come from the catalogs (bilingual/edition_meta.py).
 
-extensions += [
-    "bilingual.edition_meta",
-    "bilingual.web",
-    "bilingual.sitemap_queue",  # (after web, which loads sphinx-sitemap)
-    "bilingual.epub",
-    "bilingual.downloads",
-    "bilingual.fresh_pages",  # every page a new file: publish.py links it into staging
-]
 version = release = "1.0"
-# The site's root URL, in this one place; EDITION_BASEURL publishes it elsewhere.
 html_baseurl = os.environ.get("EDITION_BASEURL", "https://kisdi-locality.github.io/edition/")
-html_css_files += ["downloads.css"]
+edition_name = "kisdi-locality-2018"  # the downloads' file names: <name>-<edition>.pdf
 
-# Link previews: og:url, og:locale and the sitemap's addresses are set per language.
+# Link previews: og:url and og:locale are set per language (bilingual/web.py).
 ogp_social_cards = {"enable": False}  # matplotlib images: no Hangul font, not reproducible
 ogp_enable_meta_description = True
-sitemap_url_scheme = "{lang}{link}"
-sitemap_excludes = ["search.html", "genindex.html", "404.html"]
-
-# Downloads offered on every page, each in the page's language. tools/publish.py
-# builds them, copies them into <site>/downloads/ and lists in
-# edition_download_builders (-D) the ones it publishes.
-edition_name = "kisdi-locality-2018"
-# {edition} is the page's edition (ko, en or ko-en), {lang} its language; "editions"
-# limits a download to some editions. "format" is a msgid (Korean in sphinx.po).
-edition_downloads = [
-    {"format": "PDF", "builder": "pdf", "file": "{name}-{edition}.pdf", "type": "application/pdf"},
-    {
-        "format": "Korean–English PDF",
-        "builder": "pdf",
-        "file": "{name}-ko-en.pdf",
-        "type": "application/pdf",
-        "editions": ["ko", "en"],
-    },
-    {"format": "EPUB", "builder": "epub", "file": "{name}-{lang}.epub", "type": "application/epub+zip"},
-]
 
 epub_theme = "epub"
 epub_templates_path: list[str] = []  # furo's page overrides are for the web only
@@ -159,7 +122,6 @@ epub_use_index = False
 # translated documents and catalogs, so that no English is written here.
 
 latex_engine = "xelatex"
-pdf_title_doc = "column"  # its (translated) title is the PDF's title
 pdf_byline_label = "column-byline"  # the field list printed on the title page
 
 

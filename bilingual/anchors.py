@@ -48,7 +48,6 @@ class StableTermIds(SphinxTransform):
                 term["ids"] = [new_id]
                 self.document.ids[new_id] = term
                 std.objects["term", text] = (docname, new_id)
-                std._terms[text.lower()] = (docname, new_id)
                 for index in term.findall(addnodes.index):
                     index["entries"] = [(*e[:2], new_id, *e[3:]) for e in index["entries"]]
 

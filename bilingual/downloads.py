@@ -1,26 +1,48 @@
-"""The edition's downloads (EPUB, PDF…) in the page's language, linked from every HTML page."""
+"""The edition's downloads (PDF, EPUB), linked from every HTML page in the page's language.
+
+Each page offers the PDF of its own edition, the side-by-side PDFs its language is part
+of, and the EPUB of its language; only the formats ``tools/publish.py`` has published
+(``-D edition_download_builders=pdf,epub``), which it copies into ``<site>/downloads/``.
+"""
 
 from __future__ import annotations
 
-import posixpath
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from bilingual.switcher import current_edition
+from sphinx.locale import _
+
+from bilingual import editions
+from bilingual.web import edition_root, relative_url
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.config import Config
     from sphinx.util.typing import ExtensionMetadata
 
 #: Where tools/publish.py puts the downloads, relative to the site's root.
 DOWNLOADS_DIR = "downloads"
 
 
-def download_file(config: Any, download: dict[str, Any]) -> str:
-    """The file name of one download for this build, e.g. ``kisdi-locality-2018-ko.epub``."""
-    return download["file"].format(
-        name=config.edition_name, lang=config.language, edition=current_edition(config)
-    )
+def file_name(config: Config, edition: str, builder: str) -> str:
+    """A download's file name: ``kisdi-locality-2018-ko-en.pdf``, ``kisdi-locality-2018-en.epub``."""
+    return f"{config.edition_name}-{edition}.{builder}"
+
+
+def offered(config: Config, current: editions.Edition) -> list[tuple[str, str, str]]:
+    """(label, file, MIME type) of every download a page of *current* offers."""
+    views = [edition for edition in editions.editions(config.edition_languages) if edition.view]
+    found = []
+    if "pdf" in config.edition_download_builders:
+        found.append((_("PDF"), file_name(config, current.name, "pdf"), "application/pdf"))
+        for view in [] if current.view else [v for v in views if current.language in v.languages]:
+            label = _("Side-by-side PDF")
+            if len(views) > 1:
+                label = _("Side-by-side PDF: %s") % editions.language_name(view.language, config.language)
+            found.append((label, file_name(config, view.name, "pdf"), "application/pdf"))
+    if "epub" in config.edition_download_builders:
+        found.append((_("EPUB"), file_name(config, current.language, "epub"), "application/epub+zip"))
+    return found
 
 
 def add_downloads(
@@ -28,25 +50,23 @@ def add_downloads(
 ) -> None:
     """List the downloads that this build publishes, with links relative to the page."""
     config = app.config
-    if pagename == getattr(config, "notfound_pagename", None):
-        site_root = urlsplit(config.html_baseurl).path  # the 404 page is served at any depth
-    else:
-        site_root = "../" * (pagename.count("/") + 1)
+    current = editions.current(app)
+    page = edition_root(config, current.name) + app.builder.get_target_uri(pagename)
+    site = config.html_baseurl.rstrip("/") + f"/{DOWNLOADS_DIR}/"
+    served_anywhere = pagename == getattr(config, "notfound_pagename", None)  # (the 404 page)
     context["edition_downloads"] = [
         {
-            "format": download["format"],
-            "type": download["type"],
-            "url": posixpath.join(site_root, DOWNLOADS_DIR, download_file(config, download)),
+            "label": label,
+            "type": kind,
+            "url": urlsplit(site + name).path if served_anywhere else relative_url(page, site + name),
         }
-        for download in config.edition_downloads
-        if download["builder"] in config.edition_download_builders
-        and current_edition(config) in download.get("editions", [current_edition(config)])
+        for label, name, kind in offered(config, current)
     ]
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
+    app.setup_extension("bilingual.web")
     app.add_config_value("edition_name", "edition", "html", types=[str])
-    app.add_config_value("edition_downloads", [], "html", types=[list])
     app.add_config_value("edition_download_builders", [], "html", types=[list])
     app.connect("html-page-context", add_downloads)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

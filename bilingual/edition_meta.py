@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 import polib
 from sphinx.util import logging
 
+from bilingual.editions import is_translation
+
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
@@ -37,7 +39,7 @@ def catalog_translations(locale_dirs: list[Path], language: str) -> dict[str, st
 
 def translate_settings(app: Sphinx, config: Config) -> None:
     """Replace the book's title, author and publisher by their translations."""
-    if config.language == config.edition_languages[0]:
+    if not is_translation(config):
         return
     locale_dirs = [Path(app.srcdir, d) for d in config.locale_dirs]
     translations = catalog_translations(locale_dirs, config.language)
@@ -61,7 +63,7 @@ def translate_settings(app: Sphinx, config: Config) -> None:
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
-    app.setup_extension("bilingual.switcher")
+    app.setup_extension("bilingual.editions")
     # The source-language values of TRANSLATED_SETTINGS, kept for bilingual outputs.
     app.add_config_value("edition_source_settings", {}, "", types=[dict])
     app.connect("config-inited", translate_settings)

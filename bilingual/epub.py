@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 from sphinx.builders.epub3 import Epub3Builder
 
-from bilingual.web import language_root
+from bilingual.web import edition_root
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -71,7 +71,7 @@ class EditionEpub3Builder(Epub3Builder):
 
 def identify_edition(app: Sphinx, config: Config) -> None:
     """Identify each language's EPUB by the URL of that language's edition."""
-    config.epub_identifier = language_root(config, config.language)
+    config.epub_identifier = edition_root(config, config.language)
 
 
 def use_epub_theme_templates(app: Sphinx) -> None:

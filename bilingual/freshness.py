@@ -1,34 +1,58 @@
-"""Rebuild every document when the code of these extensions or their templates changes.
+"""One digest of what a build reads: it decides when the publisher, ``make watch`` and Sphinx rebuild.
 
-Sphinx re-reads a document when its source or an ``env`` config value changes, but
-not when an extension's transforms do: after editing ``bilingual/``, an incremental
-build would keep doctrees made by the old code. A digest of the package, registered
-as an ``env`` config value, makes such an edit a full rebuild.
+Sphinx re-reads a document when its source, a catalog or an ``env`` setting changes, but
+not when an extension's transforms do: after editing ``bilingual/``, an incremental build
+would keep doctrees made by the old code. The digest of the package, registered as an
+``env`` setting, makes such an edit a full rebuild. The publisher keeps the digest of all
+of an edition's inputs, and builds the edition only when it changed.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
+import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from sphinx.application import Sphinx
     from sphinx.util.typing import ExtensionMetadata
 
-PACKAGE = Path(__file__).parent
+ROOT = Path(__file__).resolve().parent.parent
+#: What every build reads, besides the settings and the installed packages.
+INPUTS = ("conf.py", "source", "locale", "bilingual")
 
 
-def package_digest() -> str:
-    """A digest of every file of the package, in a stable order."""
-    digest = hashlib.sha256()
-    for path in sorted(PACKAGE.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            digest.update(path.relative_to(PACKAGE).as_posix().encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
+def installed_distributions() -> list[str]:
+    """Every installed distribution and its version (a ``pip install`` can change a page)."""
+    found = {(d.metadata["Name"] or "").lower(): d.version for d in importlib.metadata.distributions()}
+    return [f"{name}=={version}" for name, version in sorted(found.items())]
+
+
+def digest(paths: Iterable[Path], root: Path = ROOT, extra: Iterable[str] = ()) -> str:
+    """A digest of the files under *paths* (names and contents, in a stable order) and of *extra*."""
+    found = hashlib.sha256()
+    for text in extra:
+        found.update(text.encode() + b"\0")
+    files = sorted(file for path in paths for file in ([path] if path.is_file() else path.rglob("*")))
+    for file in files:
+        if file.is_file() and "__pycache__" not in file.parts and file.suffix != ".mo":
+            found.update(file.relative_to(root).as_posix().encode() + b"\0" + file.read_bytes())
+    return found.hexdigest()
+
+
+def inputs_digest(root: Path, settings: Iterable[str]) -> str:
+    """Everything a build reads: the project's inputs, its settings, Python and its packages."""
+    environment = [os.environ.get(name, "") for name in ("SOURCE_DATE_EPOCH", "EDITION_BASEURL")]
+    extra = [sys.version, *environment, *installed_distributions(), *settings]
+    return digest([root / name for name in INPUTS], root, extra)
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
-    app.add_config_value("bilingual_code_digest", package_digest(), "env", types=[str])
+    package = Path(__file__).parent
+    app.add_config_value("bilingual_code_digest", digest([package], package.parent), "env", types=[str])
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

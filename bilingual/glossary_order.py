@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 from docutils import nodes
 from sphinx import addnodes
 
+from bilingual.editions import is_translation
+
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.util.typing import ExtensionMetadata
@@ -20,7 +22,7 @@ def sort_key(item: nodes.definition_list_item) -> str:
 
 def resort_glossaries(app: Sphinx, doctree: nodes.document) -> None:
     """Re-sort glossaries whose terms were replaced by translations."""
-    if app.config.language == app.config.edition_languages[0]:
+    if not is_translation(app.config):
         return
     for glossary in doctree.findall(addnodes.glossary):
         if not glossary.get("sorted"):
@@ -30,6 +32,6 @@ def resort_glossaries(app: Sphinx, doctree: nodes.document) -> None:
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
-    app.setup_extension("bilingual.switcher")
+    app.setup_extension("bilingual.editions")
     app.connect("doctree-read", resort_glossaries)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

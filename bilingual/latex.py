@@ -12,6 +12,7 @@ from sphinx.util.nodes import traverse_parent
 from sphinx.util.texescape import escape
 
 from bilingual import sidebyside
+from bilingual.editions import source_language
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -26,7 +27,7 @@ def pdf_stem(config: Config) -> str:
     """Return the file name (without extension) of this language's PDF, e.g. ``name-en``."""
     suffix = config.language
     if sidebyside.enabled(config):
-        suffix = f"{config.edition_languages[0]}-{config.language}"
+        suffix = f"{source_language(config)}-{config.language}"
     return f"{config.edition_name}-{suffix}"
 
 
@@ -77,7 +78,7 @@ def byline_fields(app: Sphinx, doctree: nodes.document) -> list[tuple[str, list[
     logger.warning(
         "no field list labelled %r in %r for the PDF title page",
         app.config.pdf_byline_label,
-        app.config.pdf_title_doc,
+        app.config.edition_main_doc,
     )
     return []
 
@@ -112,7 +113,7 @@ def title_page(title: str, fields: list[tuple[str, list[str]]]) -> str:
 
 def document_title(app: Sphinx, doctree: nodes.document) -> str:
     """The title of the title document; side by side, its original and its translation."""
-    title = app.env.titles[app.config.pdf_title_doc].astext()
+    title = app.env.titles[app.config.edition_main_doc].astext()
     if sidebyside.enabled(app.config):
         heading = next(doctree.findall(nodes.title), None)
         original = sidebyside.original_text(heading) if heading is not None else None
@@ -126,7 +127,7 @@ def set_document_data(app: Sphinx, builder: Builder) -> None:
     if builder.format != "latex":
         return
     config = app.config
-    doctree = app.env.get_doctree(config.pdf_title_doc)  # read once: the title, then the byline
+    doctree = app.env.get_doctree(config.edition_main_doc)  # read once: the title, then the byline
     title = document_title(app, doctree)
     author = config.author  # translated by bilingual.edition_meta
     original = config.edition_source_settings.get("author", author)
@@ -140,7 +141,7 @@ def set_document_data(app: Sphinx, builder: Builder) -> None:
     context["release"] = context["releasename"] = ""
     context["preamble"] += (
         rf"\hypersetup{{pdftitle={{{pdf_string(title)}}}, pdfauthor={{{pdf_string(author)}}},"
-        rf" pdflang={{{config.edition_languages[0] if sidebyside.enabled(config) else config.language}}}}}"
+        rf" pdflang={{{source_language(config) if sidebyside.enabled(config) else config.language}}}}}"
         "\n"
     )
 
@@ -197,7 +198,6 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("bilingual.sidebyside")
     app.setup_extension("bilingual.downloads")  # edition_name: the PDFs' file name
     app.setup_extension("bilingual.edition_meta")  # the translated author
-    app.add_config_value("pdf_title_doc", "index", "env", types=[str])
     app.add_config_value("pdf_byline_label", "", "env", types=[str])
     app.add_config_value("latex_language_elements", {}, "env", types=[dict])
     app.connect("config-inited", apply_language_settings, priority=800)

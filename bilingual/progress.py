@@ -1,23 +1,81 @@
-"""Translation progress for readers: a notice on partly translated pages and a status table."""
+"""Translation progress for readers: a notice on partly translated pages and a status table.
+
+The counts are sphinx-intl's (the same `make stats` prints), read from the catalogs when
+the page is built, so the status page of every edition follows the catalogs.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from docutils import nodes
+from docutils.parsers.rst import directives
 from sphinx import addnodes
 from sphinx.locale import get_translation
 from sphinx.transforms import SphinxTransform
 from sphinx.util.docutils import SphinxDirective
+from sphinx_intl.catalog import fuzzy_entries, load_po, translated_entries, untranslated_entries
 
-from tools.pocheck.catalogs import Stats, catalog_stats, total_stats
+from bilingual.editions import is_translation, language_name
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.util.typing import ExtensionMetadata
 
 _ = get_translation("sphinx")
+
+
+@dataclass
+class Progress:
+    """Entries and source characters of one catalog (or several), by state."""
+
+    name: str
+    entries: dict[str, int]
+    chars: dict[str, int]
+
+    STATES: ClassVar[tuple[str, ...]] = ("translated", "fuzzy", "untranslated", "obsolete")
+
+    @classmethod
+    def of(cls, path: Path, name: str) -> Progress:
+        """Count one catalog with sphinx-intl (a fuzzy entry is not translated: Sphinx shows the source)."""
+        catalog = load_po(str(path))
+        fuzzy = fuzzy_entries(catalog)
+        by_state = {
+            "translated": [m for m in translated_entries(catalog) if not m.fuzzy],
+            "fuzzy": fuzzy,
+            "untranslated": [m for m in untranslated_entries(catalog) if not m.fuzzy],
+            "obsolete": list(catalog.obsolete.values()),
+        }
+        return cls(
+            name,
+            {state: len(found) for state, found in by_state.items()},
+            {state: sum(len(m.id) for m in found) for state, found in by_state.items()},
+        )
+
+    @classmethod
+    def total(cls, all_progress: list[Progress]) -> Progress:
+        return cls(
+            "total",
+            {s: sum(p.entries[s] for p in all_progress) for s in cls.STATES},
+            {s: sum(p.chars[s] for p in all_progress) for s in cls.STATES},
+        )
+
+    @property
+    def source_chars(self) -> int:
+        """Characters of the source the catalog holds now (obsolete entries are gone from the page)."""
+        return sum(self.chars[s] for s in self.STATES if s != "obsolete")
+
+    @property
+    def percent(self) -> float:
+        """Share of the source characters that are translated."""
+        return 100.0 * self.chars["translated"] / self.source_chars if self.source_chars else 100.0
+
+
+def document_catalogs(locale_dir: Path, language: str) -> list[Path]:
+    """A language's catalogs of documents (one per page; not Sphinx's own ``sphinx.po``)."""
+    return sorted(p for p in (locale_dir / language / "LC_MESSAGES").rglob("*.po") if p.name != "sphinx.po")
 
 
 class MetadataIsNotAPassage(SphinxTransform):
@@ -40,8 +98,8 @@ class MetadataIsNotAPassage(SphinxTransform):
 
 
 def add_progress_notice(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """Put a notice at the top of a page that is not fully translated (not in the source language)."""
-    if app.config.language == app.config.edition_languages[0]:
+    """Put a notice at the top of a translated page that is not fully translated."""
+    if not is_translation(app.config):
         return
     progress = doctree.get("translation_progress", {})
     total, translated = progress.get("total", 0), progress.get("translated", 0)
@@ -75,7 +133,7 @@ LATEX_WIDTHS = {"ko": (17, 6, 7, 5, 5, 12), "en": (12, 8, 5, 9, 6, 12)}
 
 
 def latex_columns(language: str) -> str:
-    """The PDF table's columns, in a smaller size: page titles on the left, figures on the right.
+    """The PDF table's columns: page titles on the left, figures on the right.
 
     (Sphinx's default, six equal justified columns, spread a Korean title over its cell
     character by character, and pushed a header into the margin.)
@@ -86,29 +144,29 @@ def latex_columns(language: str) -> str:
 
 
 class TranslationStatus(SphinxDirective):
-    """``{translation-status}``: the ``make stats`` table, counted from the catalogs at build time."""
+    """``{translation-status}``: the ``make stats`` table of each translation, counted at build time."""
 
     has_content: ClassVar[bool] = False
-    option_spec: ClassVar[dict] = {"language": str}
+    option_spec: ClassVar[dict] = {"language": directives.unchanged}
 
     def run(self) -> list[nodes.Node]:
-        language = self.options.get("language", self.config.edition_languages[-1])
-        locale = Path(self.env.srcdir, self.config.locale_dirs[0], language, "LC_MESSAGES")
-        all_stats = []
-        for path in sorted(locale.glob("*.po")):
-            if path.stem not in self.env.found_docs:
-                continue
-            self.env.note_dependency(str(path))
-            all_stats.append(catalog_stats(path, path.stem))
-        headers = [_("Page"), _("Translated"), _("Fuzzy"), _("Untranslated"), _("Obsolete"), _("Characters")]
-        rows = [[self.page_cell(s.catalog), *self.counts(s)] for s in all_stats]
-        rows.append([nodes.strong("", _("Total")), *self.counts(total_stats(all_stats))])
-        return [
-            nodes.raw("", r"\begingroup\small", format="latex"),
-            addnodes.tabular_col_spec(spec=latex_columns(self.config.language)),
-            self.table(headers, rows),
-            nodes.raw("", r"\endgroup", format="latex"),
-        ]
+        translations = self.config.edition_languages[1:]
+        languages = [self.options["language"]] if "language" in self.options else translations
+        locale_dir = Path(self.env.srcdir, self.config.locale_dirs[0])
+        result: list[nodes.Node] = [nodes.raw("", r"\begingroup\small", format="latex")]
+        for language in languages:
+            found = [p for p in document_catalogs(locale_dir, language) if p.stem in self.env.found_docs]
+            for path in found:
+                self.env.note_dependency(str(path))
+            all_progress = [Progress.of(path, path.stem) for path in found]
+            rows = [[self.page_cell(p.name), *self.counts(p)] for p in all_progress]
+            rows.append([nodes.strong("", _("Total")), *self.counts(Progress.total(all_progress))])
+            caption = language_name(language, self.config.language) if len(languages) > 1 else None
+            result += [
+                addnodes.tabular_col_spec(spec=latex_columns(self.config.language)),
+                self.table(rows, caption),
+            ]
+        return [*result, nodes.raw("", r"\endgroup", format="latex")]
 
     def page_cell(self, docname: str) -> nodes.Node:
         xref = addnodes.pending_xref(
@@ -123,15 +181,17 @@ class TranslationStatus(SphinxDirective):
         xref += nodes.inline("", docname)
         return xref
 
-    def counts(self, stats: Stats) -> list[nodes.Node]:
-        cells: list[nodes.Node] = [nodes.Text(str(stats.entries[state])) for state in Stats.STATES]
-        cells.append(
-            nodes.Text(f"{stats.chars['translated']:,}/{stats.total_chars:,} ({stats.percent:.0f}%)")
-        )
+    def counts(self, progress: Progress) -> list[nodes.Node]:
+        cells: list[nodes.Node] = [nodes.Text(str(progress.entries[state])) for state in Progress.STATES]
+        translated = progress.chars["translated"]
+        cells.append(nodes.Text(f"{translated:,}/{progress.source_chars:,} ({progress.percent:.0f}%)"))
         return cells
 
-    def table(self, headers: list[str], rows: list[list[nodes.Node]]) -> nodes.table:
+    def table(self, rows: list[list[nodes.Node]], caption: str | None) -> nodes.table:
+        headers = [_("Page"), _("Translated"), _("Fuzzy"), _("Untranslated"), _("Obsolete"), _("Characters")]
         table = nodes.table(classes=["translation-status"])
+        if caption:
+            table += nodes.title("", caption, translatable=False)
         group = nodes.tgroup(cols=len(headers))
         table += group
         group.extend(nodes.colspec(colwidth=1) for _ in headers)
@@ -152,7 +212,7 @@ class TranslationStatus(SphinxDirective):
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
-    app.setup_extension("bilingual.switcher")
+    app.setup_extension("bilingual.editions")
     app.add_config_value("translation_status_page", "status", "html", types=[str])
     app.add_directive("translation-status", TranslationStatus)
     app.add_transform(MetadataIsNotAPassage)

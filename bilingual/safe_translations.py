@@ -8,6 +8,8 @@ from docutils import nodes
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
+from bilingual.editions import is_translation
+
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.util.typing import ExtensionMetadata
@@ -31,7 +33,7 @@ class EscapeTranslatedRawHtml(SphinxTransform):
     default_priority: ClassVar[int] = 21  # just after sphinx.transforms.i18n.Locale (20)
 
     def apply(self) -> None:
-        if self.config.language == self.config.edition_languages[0]:
+        if not is_translation(self.config):
             return
         catalog = f"locale/{self.config.language}/LC_MESSAGES/{self.env.current_document.docname}.po"
         for raw in list(self.document.findall(nodes.raw)):
@@ -52,6 +54,6 @@ class EscapeTranslatedRawHtml(SphinxTransform):
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
-    app.setup_extension("bilingual.switcher")
+    app.setup_extension("bilingual.editions")
     app.add_transform(EscapeTranslatedRawHtml)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

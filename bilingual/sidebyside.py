@@ -17,8 +17,9 @@ writers render these generic nodes with CSS and with LaTeX environments named af
 the classes, so every output format shows the same pairs.
 
 Pairing happens when a page is written, not when it is read, so the English edition
-and the side-by-side view share one set of doctrees: ``bilingual.sidebyside_writer``
-writes the view from the English build without reading the sources again.
+and the side-by-side view share one set of doctrees: the ``sidebyside`` builder, run on
+the translation's doctrees after its HTML build, writes the view without reading the
+sources again.
 """
 
 from __future__ import annotations
@@ -31,13 +32,19 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from babel.messages.pofile import read_po
 from docutils import nodes
 from docutils.utils import new_document
+from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.locale import _
+from sphinx.search import js_index
 from sphinx.transforms import SphinxSmartQuotes, SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.i18n import docname_to_domain
 from sphinx.util.nodes import extract_messages
 
+from bilingual.editions import is_translation, source_language
+
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from babel.messages.catalog import Catalog
     from sphinx.application import Sphinx
     from sphinx.config import Config
@@ -57,14 +64,9 @@ STATUS_LABELS = {
 }
 
 
-def translating(config: Config) -> bool:
-    """Whether this build is of a translation (its originals are kept)."""
-    return config.language != config.edition_languages[0]
-
-
 def enabled(config: Config) -> bool:
     """Whether this build's pages pair translations with their sources."""
-    return bool(config.bilingual_sidebyside) and translating(config)
+    return bool(config.bilingual_sidebyside) and is_translation(config)
 
 
 def anchor(message: str) -> str:
@@ -84,7 +86,7 @@ class KeepOriginals(SphinxTransform):
     default_priority: ClassVar[int] = 19  # sphinx.transforms.i18n.Locale is 20
 
     def apply(self) -> None:
-        if not translating(self.config):
+        if not is_translation(self.config):
             return
         for node, message in extract_messages(self.document):
             if isinstance(node, nodes.TextElement):
@@ -97,7 +99,7 @@ class RecordStatus(SphinxTransform):
     default_priority: ClassVar[int] = 21
 
     def apply(self) -> None:
-        if not translating(self.config):
+        if not is_translation(self.config):
             return
         catalog: list[Catalog | None] = []  # read only if a message is not translated
         originals = []
@@ -132,7 +134,7 @@ class RecordStatus(SphinxTransform):
         originals = [original for original in originals if SMARTENED.search(original.astext())]
         if not originals:
             return
-        holder = nodes.container(classes=[f"language-{self.config.edition_languages[0]}"])
+        holder = nodes.container(classes=[f"language-{source_language(self.config)}"])
         holder.extend(originals)
         document = new_document(self.document["source"], self.document.settings)
         document += holder
@@ -161,7 +163,7 @@ def original_text(node: nodes.Element) -> str | None:
 
 def pair(document: nodes.Node, config: Config) -> None:
     """Put each translated node beside its original, with an anchor and a status."""
-    source_lang, target_lang = config.edition_languages[0], config.language
+    source_lang, target_lang = source_language(config), config.language
     rows: list[tuple[nodes.container, str]] = []
     for node in list(document.findall(nodes.TextElement)):
         if ORIGINAL not in node:
@@ -220,8 +222,78 @@ class PairTranslations(SphinxPostTransform):
             drop_originals(self.document)
 
 
+class SideBySideBuilder(StandaloneHTMLBuilder):
+    """The side-by-side view of a translation, written from the translation's doctrees.
+
+    Run with the translation's doctree directory after its HTML build, it reads nothing
+    again and writes the pages whose doctree is newer than their view page, as well as
+    those the HTML builder would write. It feeds no search index of its own: the
+    publisher gives it the editions' indexes, merged (`merge_search_indexes`).
+    """
+
+    name = "sidebyside"
+    epilog = "The side-by-side view is in %(outdir)s."
+
+    def init(self) -> None:
+        self.config.bilingual_sidebyside = True
+        super().init()
+
+    def get_outdated_docs(self) -> Iterable[str]:
+        outdated = set(super().get_outdated_docs())
+        for docname in self.env.found_docs - outdated:
+            page = Path(self.get_outfilename(docname))
+            doctree = Path(self.doctreedir, f"{docname}.doctree")
+            if not page.exists() or doctree.stat().st_mtime_ns > page.stat().st_mtime_ns:
+                outdated.add(docname)
+        return sorted(outdated)
+
+    def load_indexer(self, docnames: Iterable[str]) -> None:
+        pass
+
+    def index_page(self, pagename: str, doctree: nodes.document, title: str) -> None:
+        pass
+
+    def dump_search_index(self) -> None:
+        pass
+
+
+SEARCH_INDEX = "searchindex.js"
+
+
+def merge_search_indexes(view: Path, editions: list[Path]) -> None:
+    """Write the view's search index from the editions' (the translation's last).
+
+    The view's document names, page titles, objects and index entries are the
+    translation's (its navigation and titles are); each term, title term and section
+    title of any edition leads to the same documents and sections in the view. So a
+    Korean word is found as the Korean edition finds it (by its prefixes, see
+    `bilingual.korean_search`), an English word as the English edition does.
+    """
+    indexes = [js_index.loads((edition / SEARCH_INDEX).read_text(encoding="utf-8")) for edition in editions]
+    merged = indexes[-1]
+    numbers = {name: number for number, name in enumerate(merged["docnames"])}
+    for index in indexes[:-1]:
+        renumber = {old: numbers[name] for old, name in enumerate(index["docnames"]) if name in numbers}
+        for key in ("terms", "titleterms"):
+            for word, found in index[key].items():
+                documents = {
+                    renumber[d] for d in (found if isinstance(found, list) else [found]) if d in renumber
+                }
+                known = merged[key].get(word, [])
+                documents |= set(known if isinstance(known, list) else [known])
+                if documents:
+                    merged[key][word] = sorted(documents) if len(documents) > 1 else documents.pop()
+        for title, places in index["alltitles"].items():
+            own = merged["alltitles"].setdefault(title, [])
+            own.extend(
+                place for d, anchor in places if d in renumber and (place := [renumber[d], anchor]) not in own
+            )
+    (view / SEARCH_INDEX).write_text(js_index.dumps(merged), encoding="utf-8")
+
+
 def setup(app: Sphinx) -> ExtensionMetadata:
-    app.setup_extension("bilingual.switcher")
+    app.setup_extension("bilingual.editions")
+    app.add_builder(SideBySideBuilder)
     app.add_transform(KeepOriginals)
     app.add_transform(RecordStatus)
     app.add_post_transform(PairTranslations)

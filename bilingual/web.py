@@ -1,14 +1,15 @@
-"""Web addresses per language: canonical URLs, link previews, sitemap and the 404 page.
+"""Web addresses per edition: canonical URLs, link previews and the 404 page.
 
-conf.py sets ``html_baseurl`` to the site's root; each language lives under
-``<root>/<lang>/``. From that one setting this derives, for the language being built,
-the canonical URL of every page, the Open Graph URL and locale tags, the sitemap's
-page addresses and the URL prefix of the 404 page (which must work at any depth).
+conf.py's ``html_baseurl`` is the site's root, and each edition lives under
+``<root>/<edition>/``. From that one setting this derives, for the edition being built,
+the canonical URL of every page, the Open Graph URL and locale tags and the URL prefix
+of the 404 page (which must work at any depth).
 """
 
 from __future__ import annotations
 
 import html
+import posixpath
 import textwrap
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -17,41 +18,46 @@ from docutils import nodes
 from sphinx.locale import _
 from sphinx.util.nodes import traverse_parent
 
+from bilingual import editions
+
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
     from sphinx.util.typing import ExtensionMetadata
 
-#: Open Graph locale of each language of the edition.
-OG_LOCALES = {"ko": "ko_KR", "en": "en_US"}
 #: Longest description a link preview gets, in characters.
 DESCRIPTION_LENGTH = 200
 
 
-def language_root(config: Config, language: str) -> str:
-    """The absolute URL under which *language*'s pages are published."""
-    return f"{config.html_baseurl.rstrip('/')}/{language}/"
+def edition_root(config: Config, edition: str) -> str:
+    """The absolute URL under which an edition's pages are published."""
+    return f"{config.html_baseurl.rstrip('/')}/{edition}/"
+
+
+def relative_url(page: str, target: str) -> str:
+    """The link from the page at URL *page* to URL *target*, relative if both are on one host."""
+    here, there = urlsplit(page), urlsplit(target)
+    if (here.scheme, here.netloc) != (there.scheme, there.netloc):
+        return target
+    directory = posixpath.dirname(here.path) or "/"
+    return posixpath.relpath(there.path, directory) + ((there.path.endswith("/") and "/") or "")
 
 
 def open_graph_tags(config: Config) -> list[str]:
     """Locale and card tags that sphinxext-opengraph does not write itself."""
-    tags = [f'<meta property="og:locale" content="{OG_LOCALES[config.language]}" />']
-    tags += [
-        f'<meta property="og:locale:alternate" content="{OG_LOCALES[lang]}" />'
-        for lang in config.edition_languages
-        if lang != config.language
+    others = [lang for lang in config.edition_languages if lang != config.language]
+    return [
+        f'<meta property="og:locale" content="{editions.og_locale(config.language)}" />',
+        *(f'<meta property="og:locale:alternate" content="{editions.og_locale(o)}" />' for o in others),
+        '<meta name="twitter:card" content="summary" />',
     ]
-    tags.append('<meta name="twitter:card" content="summary" />')
-    return tags
 
 
 def derive_addresses(app: Sphinx, config: Config) -> None:
     """Point every web-facing setting at this language's part of the site."""
-    root = language_root(config, config.language)
+    root = edition_root(config, config.language)
     config.ogp_site_url = root
     config.ogp_custom_meta_tags = [*config.ogp_custom_meta_tags, *open_graph_tags(config)]
-    config.site_url = config.html_baseurl.rstrip("/") + "/"
-    config.sitemap_locales = list(config.edition_languages)
     config.notfound_urls_prefix = urlsplit(root).path
 
 
@@ -65,14 +71,13 @@ def translate_not_found_page(app: Sphinx) -> None:
 def add_canonical_url(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
-    """Give each page its canonical URL in its language's part of the site."""
+    """Give each page its canonical URL: the page in its language's edition (a view's too)."""
     config = app.config
-    target_uri = app.builder.get_target_uri(pagename)
-    context["pageurl"] = language_root(config, config.language) + target_uri
+    context["pageurl"] = edition_root(config, config.language) + app.builder.get_target_uri(pagename)
     if pagename == config.notfound_pagename:
         # The 404 page is served at any depth: its switcher links must be absolute paths.
-        for alt in context.get("edition_alternates", []):
-            alt["url"] = urlsplit(language_root(config, alt["lang"])).path + target_uri
+        for link in context.get("edition_links", []):
+            link["url"] = urlsplit(link["href"]).path
 
 
 def page_description(doctree: nodes.document) -> str:
@@ -82,9 +87,7 @@ def page_description(doctree: nodes.document) -> str:
         if any(isinstance(ancestor, skipped) for ancestor in traverse_parent(paragraph.parent)):
             continue
         text = " ".join(paragraph.astext().split())
-        # (Shortened from its start: what lies past twice the length cannot change the
-        # result, and splitting a long paragraph into words took most of the time.)
-        return textwrap.shorten(text[: 2 * DESCRIPTION_LENGTH], DESCRIPTION_LENGTH, placeholder=" …")
+        return textwrap.shorten(text, DESCRIPTION_LENGTH, placeholder=" …")
     return ""
 
 
@@ -97,9 +100,8 @@ def describe_page(
     description = page_description(doctree)
     if not description:
         return
-    # sphinxext-opengraph takes og:* page fields as overrides and keeps a description meta;
-    # its own description, replaced, is not made (a length of 0 stops its walk of the page
-    # at the first text).
+    # sphinxext-opengraph takes og:* page fields as overrides; a description length of 0
+    # (a documented page field) keeps it from making a description of its own.
     context["meta"] = {
         **(context.get("meta") or {}),
         "og:description": html.escape(description, quote=False),
@@ -111,9 +113,8 @@ def describe_page(
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
-    app.setup_extension("bilingual.switcher")
+    app.setup_extension("bilingual.editions")
     app.setup_extension("sphinxext.opengraph")
-    app.setup_extension("sphinx_sitemap")
     app.setup_extension("notfound.extension")
     app.connect("config-inited", derive_addresses)
     app.connect("builder-inited", translate_not_found_page)

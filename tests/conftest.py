@@ -25,9 +25,6 @@ PROJECT_PARTS = ["source", "locale", "conf.py", "bilingual", "tools", "Makefile"
 
 collect_ignore = ["roots"]
 sys.path.insert(0, str(ROOT))
-#: Every publish.py of the suite runs in its own process and leaves no resident publisher
-#: behind (tests/test_resident.py turns them on for itself).
-os.environ["PUBLISH_RESIDENT"] = "0"
 
 from tools.browser import PageWithErrors, launch_chromium, serve  # noqa: E402
 
@@ -69,6 +66,32 @@ def copy_project(target: Path) -> Path:
         else:
             shutil.copy2(source, target / part)
     return target
+
+
+@dataclass(frozen=True)
+class Query:
+    """A query of the search query set (tests/fixtures/search_queries.tsv) and the pages it should find."""
+
+    edition: str
+    kind: str
+    text: str
+    expected: frozenset[str]
+
+
+def load_queries(path: Path = FIXTURES / "search_queries.tsv") -> list[Query]:
+    """Read the query set; a malformed line is an error naming file and line."""
+    queries = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.startswith("#") or line.startswith("edition\t"):
+            continue
+        fields = line.split("\t")
+        if len(fields) != 4 or not fields[3]:
+            raise ValueError(f"{path}:{number}: expected 4 tab-separated fields, got {line!r}")
+        edition, kind, text, expected = fields
+        queries.append(
+            Query(edition, kind, text, frozenset() if expected == "-" else frozenset(expected.split(",")))
+        )
+    return queries
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,10 @@ from collections.abc import Callable
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from conftest import load_queries
 from playwright.sync_api import Browser, Page
 
 from tools.browser import PAGE_TYPES, SEARCH_QUERY, PageWithErrors, run_queries
-from tools.search_eval import load_queries
 
 LANGUAGES = ["ko", "en"]
 #: Query kinds the Korean search promises to answer in full (see README.md, "Reader experience").

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from conftest import load_queries
 from playwright.sync_api import Browser
 from sphinx.search import js_index
 from sphinx.testing.util import SphinxTestApp
 
 from bilingual.korean_search import JS_SPLITTER, index_terms, query_term, query_terms, runs
-from tools.search_eval import load_queries
 
 ROOT = Path(__file__).resolve().parent.parent
 

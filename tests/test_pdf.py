@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,8 +67,9 @@ def render(markup: str) -> str:
 
 
 def squash(text: str) -> str:
-    """Text without whitespace or hyphens, as line breaking cannot change it."""
-    return re.sub(r"[\s\-\u00ad\u2010\u2011]+", "", text)
+    """Text without whitespace or hyphens, as line breaking cannot change it, and with the
+    typesetter's ligatures (ﬀ, ﬁ) as their letters."""
+    return re.sub(r"[\s\-\u00ad\u2010\u2011]+", "", unicodedata.normalize("NFKC", text))
 
 
 def pdftotext(pdf: Path, *, first: int | None = None, x: int = 0, width: int = PAGE_WIDTH) -> str:
@@ -279,7 +281,7 @@ def test_latex_special_characters_in_a_translation_come_out_as_themselves(tmp_pa
 def test_missing_glyph_fails_the_build_naming_character_and_catalog_line(tmp_path: Path) -> None:
     project = project_copy(tmp_path)
     add_to_msgstr(project, " 😀")
-    last_good = tmp_path / "build" / "pdf" / "last-good.pdf"
+    last_good = tmp_path / "build" / "pdf" / "kisdi-locality-2018-en.pdf"
     last_good.parent.mkdir(parents=True)
     last_good.write_bytes(b"%PDF-1.5 kept")
     result = publish_pdf(tmp_path / "build", root=project)
@@ -289,4 +291,7 @@ def test_missing_glyph_fails_the_build_naming_character_and_catalog_line(tmp_pat
     assert where, result.stderr
     line = (project / where[1]).read_text(encoding="utf-8").splitlines()[int(where[2]) - 1]
     assert "😀" in line
-    assert sorted(path.name for path in last_good.parent.iterdir()) == ["last-good.pdf"]
+    # The English PDFs are not published (the last good one stays); the Korean one is.
+    published = sorted(path.name for path in last_good.parent.iterdir())
+    assert published == ["kisdi-locality-2018-en.pdf", "kisdi-locality-2018-ko.pdf"]
+    assert last_good.read_bytes() == b"%PDF-1.5 kept"

@@ -25,17 +25,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
+import linkcheck
 import polib
 import pytest
 from bs4 import BeautifulSoup
 from conftest import Site, copy_project, publish
 from playwright.sync_api import Browser
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
-
-import bench
-import linkcheck
-import publish as publisher
+from tools import publish as publisher
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ["ko", "en"]
@@ -336,11 +333,16 @@ def test_dist_archive_holds_the_published_site_with_fixed_owner_and_time(build: 
     assert f"{prefix}/downloads/{NAME}-en.epub" in names
 
 
-def test_broken_catalog_leaves_last_good_site_untouched_and_says_what_failed(tmp_path: Path) -> None:
+def editions_of(site: Path, *names: str) -> dict[str, tuple[bytes, int]]:
+    """The snapshot of some editions of a site."""
+    return {path: kept for path, kept in snapshot(site).items() if path.split("/", 1)[0] in names}
+
+
+def test_broken_catalog_leaves_the_last_good_english_untouched_and_says_what_failed(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
     build_dir = tmp_path / "build"
     assert publish(build_dir, "html", root=project).returncode == 0
-    before = snapshot(build_dir / "html")
+    before = editions_of(build_dir / "html", "en", "ko-en")
 
     catalog = project / "locale" / "en" / "LC_MESSAGES" / "column.po"
     po = polib.pofile(str(catalog))
@@ -351,24 +353,20 @@ def test_broken_catalog_leaves_last_good_site_untouched_and_says_what_failed(tmp
 
     assert result.returncode != 0
     assert re.search(r"locale/en/LC_MESSAGES/column\.po:\d+: .*term", result.stderr), result.stderr
-    assert "build/html was left as it was" in result.stderr
-    assert snapshot(build_dir / "html") == before
+    assert "en: not published" in result.stderr and "ko-en: not published" in result.stderr
+    assert editions_of(build_dir / "html", "en", "ko-en") == before
+    assert (build_dir / "html" / "ko" / "column.html").is_file()
 
 
-def test_staging_links_pages_never_a_file_the_build_rewrites_in_place(tmp_path: Path) -> None:
-    """Staging links a page from the published site when the rebuild did not write it, and
-    from the build when it did (the HTML builder writes every page as a new file:
-    bilingual/fresh_pages.py); it copies every other file of the build, which Sphinx may
-    rewrite in place. A rebuild never changes a published file."""
+def test_staging_shares_unchanged_files_and_never_a_file_the_build_rewrites_in_place(tmp_path: Path) -> None:
+    """The new site shares (hard links) the published files a rebuild did not change, and
+    gets copies of those it did: the published site is never written in place, so a
+    rebuild never changes a file a reader (or the last site) holds."""
     project = copy_project(tmp_path / "project")
     build_dir = tmp_path / "build"
     assert publish(build_dir, "html", root=project).returncode == 0
     site, work = build_dir / "html", build_dir / "work" / "html"
     before = {path: path.stat().st_ino for path in site.rglob("*.html")}
-    pages = [path for path in before if path.parent != site]  # (not the chooser, which publish.py writes)
-    assert pages
-    for page in pages:  # a cold build's pages: linked from the build, not copied
-        assert page.stat().st_ino == (work / page.relative_to(site)).stat().st_ino, page
     published_column = site / "en" / "column.html"
     kept = tmp_path / "published-column.html"  # (a second name for the published file)
     os.link(published_column, kept)
@@ -380,33 +378,30 @@ def test_staging_links_pages_never_a_file_the_build_rewrites_in_place(tmp_path: 
     entry = next(e for e in po.translated_entries() if e.msgid.startswith("지역의 수요체제"))
     entry.msgstr = entry.msgstr.replace("one-sidedly", "unilaterally")
     po.save()
-    time.sleep(2.1)  # (a file written less than TIME_RESOLUTION_NS before a build is not linked)
     assert publish(build_dir, "html", root=project).returncode == 0
 
-    assert kept.read_text(encoding="utf-8") == old_text  # the build wrote a new file
+    assert kept.read_text(encoding="utf-8") == old_text  # the published file was not written
     for edition in ("en", "ko-en"):
         page = site / edition / "column.html"
         assert "unilaterally" in page.read_text(encoding="utf-8")
         assert page.stat().st_ino != before[page]
-        assert page.stat().st_ino == (work / edition / "column.html").stat().st_ino
     assert (site / "ko" / "column.html").stat().st_ino == before[site / "ko" / "column.html"]
     assert (site / "en" / "about.html").stat().st_ino == before[site / "en" / "about.html"]
     shared = {path.stat().st_ino for path in site.rglob("*") if path.is_file()}
-    others = [path for path in work.rglob("*") if path.is_file() and path.suffix != ".html"]
-    assert others
-    assert [path for path in others if path.stat().st_ino in shared] == []
-    assert not list(site.rglob(".fresh-pages"))
+    built = [path for path in work.rglob("*") if path.is_file()]
+    assert built and [path for path in built if path.stat().st_ino in shared] == []
 
 
-#: Ctrl-C, as a terminal sends it (to the whole process group), at the one moment a build
-#: has saved its environment but not yet its search index: Sphinx's `handle_finish`.
+#: Ctrl-C, as a terminal sends it (to the publisher's process group), at the one moment the
+#: English build has saved its environment but not yet its search index.
 INTERRUPT_AT_THE_SEARCH_INDEX = """
 import os, signal, time
 from sphinx.builders.html import StandaloneHTMLBuilder
 
 def interrupted(self):
-    os.killpg(0, signal.SIGINT)
-    time.sleep(60)
+    if self.config.language == "en":
+        os.killpg(os.getpgid(os.getppid()), signal.SIGINT)
+        time.sleep(60)
 
 StandaloneHTMLBuilder.dump_search_index = interrupted
 """
@@ -454,8 +449,8 @@ def test_a_build_interrupted_after_saving_its_environment_is_redone_in_full(
         start_new_session=True,  # (its own process group, for the Ctrl-C)
         timeout=120,
     )
-    assert interrupted.returncode != 0, interrupted.stderr
-    assert (build_dir / "doctrees" / "en" / "environment.pickle").is_file()
+    assert interrupted.returncode == 130, interrupted.stderr
+    assert (build_dir / "doctrees" / "html" / "en" / "environment.pickle").is_file()
     assert snapshot(build_dir / "html") == published
     word, gone = "unilaterally", "one-sidedly"
     if then == "the change undone":
@@ -494,6 +489,13 @@ def test_catalog_saved_by_another_editor_is_published_with_a_note_and_refused_by
     assert check.returncode == 1 and "column.po" in check.stdout and "make format-po" in check.stdout
 
 
+def commit(project: Path) -> None:
+    """Make *project* a git checkout with everything committed, as a clone is."""
+    git = ["git", "-c", "user.name=test", "-c", "user.email=test@localhost", "-c", "init.defaultBranch=main"]
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "clone"]):
+        subprocess.run([*git, *args], cwd=project, check=True)
+
+
 def saved_by_another_editor(catalog: Path, text: str) -> None:
     """Append *text* to a translation of *catalog* and wrap the file as GNU gettext (Poedit) does."""
     po = polib.pofile(str(catalog))
@@ -508,7 +510,7 @@ def test_in_a_git_checkout_make_html_notes_the_form_of_changed_catalogs_only(tmp
     project = copy_project(tmp_path / "project")
     catalog = project / "locale" / "en" / "LC_MESSAGES" / "column.po"
     saved_by_another_editor(catalog, " Committed elsewhere.")
-    bench.commit(project)  # a clone, as the bench's copies are
+    commit(project)  # a clone
     build_dir = tmp_path / "build"
     note = r"publish: note: locale/en/LC_MESSAGES/column\.po:\d+: not in the project's form"
 
@@ -540,8 +542,7 @@ def test_failed_sphinx_build_leaves_last_good_site_untouched_and_says_what_faile
 
     assert result.returncode != 0
     assert "column.md" in result.stderr and "용어집에 없는 용어" in result.stderr
-    assert "html: sphinx-build -b html failed for: ko" in result.stderr
-    assert "build/html was left as it was" in result.stderr
+    assert "ko: not published: sphinx-build -b html failed" in result.stderr
     assert snapshot(build_dir / "html") == before
 
 
@@ -572,10 +573,33 @@ def test_edition_digest_names_every_installed_package_and_its_version() -> None:
     import myst_parser
     import sphinx
 
-    names = publisher.installed_distributions()
-    for name, version in [("sphinx", sphinx.__version__), ("myst_parser", myst_parser.__version__)]:
-        assert f"{name}-{version}.dist-info" in names
-    assert any(name.startswith(f"furo-{furo.__version__}") for name in names)
+    from bilingual.freshness import installed_distributions
+
+    names = installed_distributions()
+    for name, version in [("sphinx", sphinx.__version__), ("myst-parser", myst_parser.__version__)]:
+        assert f"{name}=={version}" in names
+    assert f"furo=={furo.__version__}" in names
+
+
+def test_make_html_returns_and_leaves_nothing_running(tmp_path: Path) -> None:
+    """No process of a publication (its builds, their views' writers) outlives it."""
+    import psutil
+
+    project = copy_project(tmp_path / "project")
+    result = subprocess.run(
+        ["make", "--no-print-directory", "-C", str(project), "html", f"VENV={ROOT / '.venv'}"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    left = [
+        p.info
+        for p in psutil.process_iter(["pid", "cmdline"])
+        if str(project) in " ".join(p.info["cmdline"] or [])
+    ]
+    assert left == []
 
 
 def test_ctrl_c_during_the_swap_is_held_until_the_new_site_is_in_place(
@@ -604,7 +628,7 @@ def test_ctrl_c_during_the_swap_is_held_until_the_new_site_is_in_place(
     helper.start()
     try:
         with pytest.raises(KeyboardInterrupt):
-            publisher.publish(staging, target)
+            publisher.swap(staging, target)
     finally:
         other.set()
     assert (target / "index.html").read_text(encoding="utf-8") == "new"

@@ -76,3 +76,31 @@ def test_update_po_with_nothing_changed_leaves_every_catalog_byte_for_byte(tmp_p
 
     assert read_catalog(project / "build/gettext/column.pot").creation_date.year == 2033
     assert {po: po.read_bytes() for po in catalogs} == before
+
+
+def test_sphinx_intl_update_by_habit_loses_no_translation_and_the_gate_says_what_to_run(
+    tmp_path: Path,
+) -> None:
+    """sphinx-intl's own update keeps every translation (fuzzy or obsolete), but drops the
+    previous msgid and rewraps: the gate names each catalog and the command that puts it right."""
+    project = copy_project(tmp_path / "project")
+    translations = {
+        m.string for po in (project / "locale/en/LC_MESSAGES").glob("*.po") for m in read_catalog(po) if m.id
+    }
+    column = project / "source" / "column.md"
+    column.write_text(column.read_text(encoding="utf-8").replace(OLD, NEW), encoding="utf-8")
+    make = ["make", "-C", str(project), f"VENV={ROOT / '.venv'}", "STAMP="]
+    subprocess.run([*make, "gettext"], check=True, capture_output=True)
+    sphinx_intl = [str(ROOT / ".venv" / "bin" / "sphinx-intl"), "update", "-p", "build/gettext", "-l", "en"]
+    subprocess.run(sphinx_intl, cwd=project, check=True, capture_output=True)
+
+    kept = set()
+    for po in (project / "locale/en/LC_MESSAGES").glob("*.po"):
+        catalog = read_catalog(po)
+        kept |= {m.string for m in catalog if m.id} | {m.string for m in catalog.obsolete.values()}
+    assert translations <= kept, "a translation was lost"
+    problems = [str(p) for p in check_catalogs(Project(project))]
+    fuzzy = [p for p in problems if "fuzzy entry" in p]
+    assert len(fuzzy) == 1 and "git checkout -- locale/en/LC_MESSAGES/column.po" in fuzzy[0]
+    assert "make update-po" in fuzzy[0]
+    assert all("fuzzy entry" in p or "make format-po" in p for p in problems), problems

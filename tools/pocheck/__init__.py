@@ -1,11 +1,14 @@
-"""The catalog gate: every check of the English catalogs, each problem as ``path:line: what — what to do``."""
+"""The catalog gate: every check of the catalogs, each problem as ``path:line: what — what to do``.
+
+Each problem is a hazard, lag or style (`catalogs.HAZARD`…): what it means for a
+publication is in docs/translating.md.
+"""
 
 from __future__ import annotations
 
 import functools
 import multiprocessing
 import os
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,6 +16,9 @@ import polib
 
 from tools.pocheck import syntax
 from tools.pocheck.catalogs import (
+    HAZARD,
+    LAG,
+    STYLE,
     WIDTH,
     Problem,
     Project,
@@ -27,16 +33,15 @@ if TYPE_CHECKING:
 
     from tools.pocheck.catalogs import Entry
 
-__all__ = ["Problem", "Project", "check_catalogs", "time_check"]
+__all__ = ["HAZARD", "LAG", "STYLE", "Problem", "Project", "check_catalogs"]
 
 
 @functools.cache
 def content_checks() -> tuple[Callable[[Project, Entry], list[Problem]], ...]:
-    """The checks run on every entry of a document catalog that passed the syntax check.
+    """The checks run on every translated entry of a document catalog that passed the syntax check.
 
-    Imported when first needed: ``tools.pocheck.catalogs`` is also imported by the Sphinx
-    extension bilingual.progress, and every Sphinx process would pay for translate-toolkit,
-    enchant and the rest.
+    Imported when first needed: ``tools.pocheck.catalogs`` is imported by the tools that
+    only read catalogs, which need not pay for translate-toolkit and enchant.
     """
     from tools.pocheck import glossary, markup, numbers, security, spelling, toolkit
 
@@ -47,8 +52,8 @@ def check_catalog(
     project: Project, path: Path, document: bool, form: bool = True, msgfmt: bool = True
 ) -> list[Problem]:
     """Every check of one catalog; *document* is whether it is a page's (not the theme's),
-    *form* whether its form is checked (`syntax.check_format`), *msgfmt* whether msgfmt
-    must check it (False: it passed with the others, `syntax.passing_msgfmt`)."""
+    *form* whether its form is checked, *msgfmt* whether msgfmt must check it (False: it
+    passed with the others, `syntax.passing_msgfmt`)."""
     problems = syntax.check_file(project, path, msgfmt)
     if any(p.fatal for p in problems):
         return problems  # the parse is not trustworthy: fix the syntax first
@@ -62,10 +67,9 @@ def check_catalog(
         if form:
             problems.extend(syntax.check_format(project, path, catalog))
         for entry in entries:
-            if not entry.translated:
-                continue
-            for content_check in content_checks():
-                problems.extend(content_check(project, entry))
+            if entry.translated:
+                for content_check in content_checks():
+                    problems.extend(content_check(project, entry))
     return problems
 
 
@@ -90,16 +94,8 @@ def check_catalogs(
     ]
     jobs = jobs or len(os.sched_getaffinity(0))
     if jobs > 1 and len(tasks) >= PARALLEL_FROM:
-        project.glossary  # read once, before the workers are forked  # noqa: B018
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
             results = pool.starmap(check_catalog, tasks, chunksize=max(1, len(tasks) // (jobs * 4)))
     else:
         results = [check_catalog(*task) for task in tasks]
     return [problem for found in results for problem in found]
-
-
-def time_check(project: Project, paths: list[Path] | None = None) -> tuple[float, int]:
-    """Time one run of the gate: (seconds, number of problems); for ``make bench``."""
-    start = time.perf_counter()
-    problems = check_catalogs(project, paths)
-    return time.perf_counter() - start, len(problems)

@@ -1,4 +1,4 @@
-"""Catalogs of the project: where they are, how they are read, written, updated and counted."""
+"""Catalogs of the project: where they are, how they are read, written and updated."""
 
 from __future__ import annotations
 
@@ -13,10 +13,21 @@ import polib
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import normalize, read_po, write_po
 
+from bilingual.editions import project_languages
+from bilingual.freshness import digest
+
 #: The project's one wrap width; every catalog is written by Babel at this width.
 WIDTH = 79
 #: Catalogs of Sphinx's own domain (theme strings), not of documents.
 UI_CATALOGS = {"sphinx.po"}
+
+
+#: What a problem means for a publication (docs/translating.md). A *hazard* (broken syntax or
+#: markup, anything that could run in a browser, a changed figure, a glossary term) keeps
+#: the catalog's language from being published; *lag* (a message not translated, or whose
+#: Korean changed) is published and shown to readers as such; *style* (the catalog's form,
+#: spelling, the house style) is noted. `make check-po`, and so CI, refuses all three.
+HAZARD, LAG, STYLE = "hazard", "lag", "style"
 
 
 @dataclass(frozen=True)
@@ -27,13 +38,17 @@ class Problem:
     line: int
     what: str
     todo: str
-    fatal: bool = False
-    #: Whether it stops a publication too, or only `make check-po` (and so CI and commits):
-    #: a catalog saved by another editor (Poedit wraps as GNU gettext does) still previews.
-    blocks_publication: bool = True
+    kind: str = HAZARD
+    fatal: bool = False  # (the file cannot be read: no other check runs)
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.what} — {self.todo}"
+
+    @property
+    def language(self) -> str:
+        """The language of the catalog (``locale/<lang>/LC_MESSAGES/…``)."""
+        parts = Path(self.path).parts
+        return parts[parts.index("LC_MESSAGES") - 1] if "LC_MESSAGES" in parts else ""
 
 
 @dataclass
@@ -41,7 +56,10 @@ class Project:
     """A checkout of the edition: sources, catalogs, glossary and word list."""
 
     root: Path
-    source_language: str = "ko"
+
+    @cached_property
+    def source_language(self) -> str:
+        return project_languages(self.root)[0]
 
     @property
     def locale_dir(self) -> Path:
@@ -84,19 +102,25 @@ class Project:
             return None
         return {(self.root / name).resolve() for name in (changed + new).split("\0") if name}
 
+    def digest(self, path: Path) -> str:
+        """A digest of a catalog and of everything its checks also read (glossary, word list, code)."""
+        checks = Path(__file__).parent
+        glossaries = self.locale_dir.glob("*/LC_MESSAGES/glossary.po")
+        words = self.locale_dir.glob("*/wordlist.txt")
+        return digest([self.source_dir / "glossary.md", checks, *glossaries, *words, path], self.root)
+
     def all_catalogs(self) -> list[Path]:
         """Every catalog, pages in subdirectories included (gettext_compact = False)."""
         return sorted(self.locale_dir.glob("*/LC_MESSAGES/**/*.po"))
 
-    def wordlist(self, language: str = "en") -> Path:
+    def wordlist(self, language: str) -> Path:
         return self.locale_dir / language / "wordlist.txt"
 
-    @cached_property
-    def glossary(self) -> dict[str, str]:
-        """Glossary terms of the source and their English forms (from glossary.po)."""
+    def glossary(self, language: str) -> dict[str, str]:
+        """Glossary terms of the source and their translations (from the language's glossary.po)."""
         from tools.pocheck.glossary import read_glossary
 
-        return read_glossary(self)
+        return read_glossary(self.root, language)
 
 
 def document_catalogs(project: Project, language: str | None = None) -> list[Path]:
@@ -117,13 +141,19 @@ class Entry:
     fuzzy: bool
     obsolete: bool
     flags: list[str] = field(default_factory=list)
+    previous: str = ""  # the previous msgid (#|) of a fuzzy entry
 
     @property
     def translated(self) -> bool:
         return bool(self.msgstr) and not self.fuzzy and not self.obsolete
 
-    def problem(self, what: str, todo: str) -> Problem:
-        return Problem(self.path, self.line, what, todo)
+    @property
+    def language(self) -> str:
+        parts = Path(self.path).parts
+        return parts[parts.index("LC_MESSAGES") - 1]
+
+    def problem(self, what: str, todo: str, kind: str = HAZARD) -> Problem:
+        return Problem(self.path, self.line, what, todo, kind)
 
 
 def load_entries(project: Project, path: Path, po: polib.POFile | None = None) -> list[Entry]:
@@ -155,6 +185,7 @@ def load_entries(project: Project, path: Path, po: polib.POFile | None = None) -
                 fuzzy=raw.fuzzy,
                 obsolete=bool(raw.obsolete),
                 flags=list(raw.flags),
+                previous=raw.previous_msgid or "",
             )
         )
     return entries
@@ -258,70 +289,3 @@ def update_catalog(pot: Path, po: Path, language: str) -> str:
     po.parent.mkdir(parents=True, exist_ok=True)
     po.write_bytes(formatted(catalog))
     return status
-
-
-# -- Counting ------------------------------------------------------------------
-
-
-@dataclass
-class Stats:
-    """Entries and source characters of one catalog, by state."""
-
-    catalog: str
-    entries: dict[str, int] = field(default_factory=dict)
-    chars: dict[str, int] = field(default_factory=dict)
-
-    STATES = ("translated", "fuzzy", "untranslated", "obsolete")
-
-    def add(self, state: str, msgid: str) -> None:
-        self.entries[state] = self.entries.get(state, 0) + 1
-        self.chars[state] = self.chars.get(state, 0) + len(msgid)
-
-    @property
-    def total(self) -> int:
-        """Live entries (obsolete ones are not part of the page any more)."""
-        return sum(self.entries.get(s, 0) for s in self.STATES if s != "obsolete")
-
-    @property
-    def total_chars(self) -> int:
-        return sum(self.chars.get(s, 0) for s in self.STATES if s != "obsolete")
-
-    @property
-    def percent(self) -> float:
-        """Share of the source characters that are translated."""
-        return 100.0 * self.chars.get("translated", 0) / self.total_chars if self.total_chars else 100.0
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "catalog": self.catalog,
-            "entries": {s: self.entries.get(s, 0) for s in self.STATES},
-            "chars": {s: self.chars.get(s, 0) for s in self.STATES},
-            "percent_translated": round(self.percent, 1),
-        }
-
-
-def catalog_stats(path: Path, name: str | None = None) -> Stats:
-    """Count the entries of one catalog by state (read with polib, which tolerates no syntax error)."""
-    stats = Stats(name or path.stem)
-    po = polib.pofile(str(path))
-    for entry in po:
-        if not entry.msgid:
-            continue
-        state = "fuzzy" if entry.fuzzy else "translated" if entry.msgstr else "untranslated"
-        stats.add(state, entry.msgid)
-    for entry in po.obsolete_entries():
-        stats.add("obsolete", entry.msgid)
-    for state in Stats.STATES:
-        stats.entries.setdefault(state, 0)
-        stats.chars.setdefault(state, 0)
-    return stats
-
-
-def total_stats(all_stats: list[Stats]) -> Stats:
-    """Sum of several catalogs' counts."""
-    total = Stats("total")
-    for stats in all_stats:
-        for state in Stats.STATES:
-            total.entries[state] = total.entries.get(state, 0) + stats.entries.get(state, 0)
-            total.chars[state] = total.chars.get(state, 0) + stats.chars.get(state, 0)
-    return total

@@ -1,9 +1,10 @@
-"""Glossary consistency: a msgid with a glossary term has the term's English form in its msgstr."""
+"""Glossary consistency: a msgid with a glossary term has the term's translation in its msgstr."""
 
 from __future__ import annotations
 
 import re
 from functools import cache
+from pathlib import Path
 
 import polib
 
@@ -13,10 +14,11 @@ from tools.pocheck.myst import analyse
 GLOSSARY_BLOCK = re.compile(r"^```\{glossary\}[^\n]*\n(?P<body>.*?)^```", re.MULTILINE | re.DOTALL)
 
 
-def read_glossary(project: Project, language: str = "en") -> dict[str, str]:
+@cache
+def read_glossary(root: Path, language: str) -> dict[str, str]:
     """Terms of source/glossary.md mapped to their msgstr in locale/<lang>/LC_MESSAGES/glossary.po."""
-    source = project.source_dir / "glossary.md"
-    catalog = project.locale_dir / language / "LC_MESSAGES" / "glossary.po"
+    source = root / "source" / "glossary.md"
+    catalog = root / "locale" / language / "LC_MESSAGES" / "glossary.po"
     if not source.exists() or not catalog.exists():
         return {}
     terms = []
@@ -24,14 +26,14 @@ def read_glossary(project: Project, language: str = "en") -> dict[str, str]:
         for line in block["body"].splitlines():
             if line.strip() and not line[0].isspace() and not line.startswith(":"):
                 terms.append(line.strip())
-    english = {e.msgid: e.msgstr for e in polib.pofile(str(catalog)) if e.msgstr and not e.fuzzy}
-    return {term: english[term] for term in terms if term in english}
+    translated = {e.msgid: e.msgstr for e in polib.pofile(str(catalog)) if e.msgstr and not e.fuzzy}
+    return {term: translated[term] for term in terms if term in translated}
 
 
 @cache
-def english_pattern(english: str) -> re.Pattern[str]:
-    """The English form, any case, spaces or hyphens between words, optional plural -s/-es."""
-    words = [re.escape(w) for w in re.split(r"[\s-]+", english.strip())]
+def translation_pattern(translation: str) -> re.Pattern[str]:
+    """The term's translation, any case, spaces or hyphens between words, optional plural -s/-es."""
+    words = [re.escape(w) for w in re.split(r"[\s-]+", translation.strip())]
     return re.compile(r"(?<!\w)" + r"[\s-]+".join(words) + r"(?:e?s)?(?!\w)", re.IGNORECASE)
 
 
@@ -51,13 +53,13 @@ def longest_first(terms: tuple[str, ...]) -> list[tuple[str, str]]:
 
 
 def check(project: Project, entry: Entry) -> list[Problem]:
-    """Each glossary term of the msgid, longest first, needs its English form in the msgstr.
+    """Each glossary term of the msgid, longest first, needs its translation in the msgstr.
 
     A term's pattern (any case) can match only where its case-folded text is in the
     case-folded source, and that quicker look comes first; a source whose case folding
     changes its length (ß, İ) gets the patterns alone.
     """
-    glossary = project.glossary
+    glossary = project.glossary(entry.language)
     source = analyse(entry.msgid).visible_text
     target = analyse(entry.msgstr).visible_text
     problems = []
@@ -70,12 +72,13 @@ def check(project: Project, entry: Entry) -> list[Problem]:
             continue
         source = pattern.sub(" ", source)  # a shorter term inside this one is not a second term
         folded = source.casefold()
-        english = glossary[term]
-        if not english_pattern(english).search(target):
+        translation = glossary[term]
+        if not translation_pattern(translation).search(target):
             problems.append(
                 entry.problem(
-                    f"glossary term “{term}” is not translated as “{english}”",
-                    f"use “{english}” (locale/en/LC_MESSAGES/glossary.po), or change the glossary first",
+                    f"glossary term “{term}” is not translated as “{translation}”",
+                    f"use “{translation}” (locale/{entry.language}/LC_MESSAGES/glossary.po), "
+                    "or change the glossary first",
                 )
             )
     return problems

@@ -1,4 +1,4 @@
-"""Security: HTML, script URLs and template syntax that a msgstr adds to its msgid."""
+"""Security: HTML, script URLs, template syntax and invisible characters that a msgstr adds to its msgid."""
 
 from __future__ import annotations
 
@@ -10,6 +10,9 @@ from tools.pocheck.toolkit import XMLTAGS, failures, masked
 TAG_NAME = re.compile(r"<\s*/?\s*([A-Za-z!?][\w:-]*)")
 SCRIPT_URL = re.compile(r"\b(?:java|vb)script\s*:|\bdata\s*:\s*text/html", re.IGNORECASE)
 TEMPLATE = re.compile(r"\{\{|\{%")
+#: Characters a reader cannot see that change how text reads: direction controls (which can
+#: reorder a sentence or a link's text), zero-width characters, the word joiner, the BOM.
+INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
 def check(project: Project, entry: Entry) -> list[Problem]:
@@ -35,4 +38,13 @@ def check(project: Project, entry: Entry) -> list[Problem]:
                     "remove it; translations may not add scripts or templates",
                 )
             )
+    added = [char for char in dict.fromkeys(INVISIBLE.findall(entry.msgstr)) if char not in entry.msgid]
+    if added:
+        names = ", ".join(f"U+{ord(char):04X}" for char in added)
+        problems.append(
+            entry.problem(
+                f"invisible or direction-changing characters the Korean does not have ({names})",
+                "delete them (an editor may show them with View > Show whitespace, or `cat -A`)",
+            )
+        )
     return problems

@@ -1,4 +1,8 @@
-"""English spelling with a real dictionary (enchant + hunspell en_US) and the project word list."""
+"""Spelling with a real dictionary (enchant and hunspell; en_US for English) and the project word list.
+
+A language whose dictionary is not installed is not spell-checked (say, a third language
+added for a test); English is, with Debian's hunspell-en-us (tools/setup-system).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from pathlib import Path
 
 import enchant
 
-from tools.pocheck.catalogs import Entry, Problem, Project
+from tools.pocheck.catalogs import STYLE, Entry, Problem, Project
 from tools.pocheck.myst import analyse
 
 #: Words: letters with inner apostrophes and hyphens; digits, Hangul and URLs are not words to check.
@@ -17,20 +21,18 @@ URL = re.compile(r"\S+://\S+|\S+@\S+\.\S+")
 POSSESSIVE = re.compile(r"['’]s$")
 
 
-@cache
-def dictionary(wordlist: Path) -> enchant.Dict:
-    """en_US from hunspell, with the project's names from *wordlist* (one per line)."""
-    if wordlist.exists():
-        return enchant.DictWithPWL("en_US", str(wordlist))
-    return enchant.Dict("en_US")
+#: The dictionary of a language, where its name alone is not enchant's.
+DICTIONARIES = {"en": "en_US"}
 
 
 @cache
-def catalog_dictionary(root: Path, path: str) -> enchant.Dict:
-    """The dictionary of the catalog *path* (as entries show it) of the project at *root*:
-    its language's word list (asked for every entry, found once per catalog)."""
-    project = Project(root)
-    return dictionary(project.wordlist(project.language_of(Path(path))))
+def dictionary(language: str, wordlist: Path) -> enchant.Dict | None:
+    """The language's hunspell dictionary with the project's names from *wordlist* (one per
+    line), or None if none is installed."""
+    tag = DICTIONARIES.get(language, language)
+    if not enchant.dict_exists(tag):
+        return None
+    return enchant.DictWithPWL(tag, str(wordlist)) if wordlist.exists() else enchant.Dict(tag)
 
 
 def unknown_words(text: str, words: enchant.Dict) -> list[str]:
@@ -58,13 +60,15 @@ def unknown_parts(word: str, words: enchant.Dict) -> tuple[str, ...]:
 
 def check(project: Project, entry: Entry) -> list[Problem]:
     """Spell-check what a reader sees of the msgstr (not code, URLs, role targets or Hangul)."""
-    words = catalog_dictionary(project.root, entry.path)
-    unknown = unknown_words(analyse(entry.msgstr).visible_text, words)
+    wordlist = project.wordlist(entry.language)
+    words = dictionary(entry.language, wordlist)
+    unknown = unknown_words(analyse(entry.msgstr).visible_text, words) if words is not None else []
     if not unknown:
         return []
     return [
         entry.problem(
-            f"unknown English word{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}",
-            "correct the spelling, or add a name to locale/en/wordlist.txt",
+            f"unknown word{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}",
+            f"correct the spelling, or add a name to {project.relative(wordlist)}",
+            STYLE,
         )
     ]

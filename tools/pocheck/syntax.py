@@ -9,30 +9,13 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tools.pocheck.catalogs import Entry, Problem, Project, formatted, read_catalog
+from tools.pocheck.catalogs import LAG, STYLE, Entry, Problem, Project, formatted, read_catalog
 
 if TYPE_CHECKING:
     from babel.messages.catalog import Catalog
 
 #: msgfmt's diagnostics: ``file:line: message`` or ``file:line:column: message``.
 MSGFMT_LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?:\d+:)? (?P<what>.*)$")
-
-
-#: A file system in memory (tmpfs), where a machine has one.
-MEMORY = Path("/dev/shm")
-
-
-def scratch() -> str | None:
-    """Where msgfmt's throwaway .mo files go: into memory if this machine has a file system
-    there, else the temporary directory.
-
-    On disk they cost more than their writing. On a file system without a journal (this
-    machine's ext4) the kernel gives no new file an inode freed in the last minute, so that
-    every file the builds beside the gate create in that minute scans past the 500 freed
-    here at 500 catalogs: 0.1–0.2 s of system time for 3,000 files. (README.md,
-    "Performance", item 52.)
-    """
-    return str(MEMORY) if MEMORY.is_dir() and os.access(MEMORY, os.W_OK | os.X_OK) else None
 
 
 def passing_msgfmt(project: Project, paths: list[Path]) -> set[Path]:
@@ -49,7 +32,7 @@ def passing_msgfmt(project: Project, paths: list[Path]) -> set[Path]:
     if any(b"\0" in content or DOMAIN_DIRECTIVE.search(content) for content in contents):
         return set()
     batch = b"".join(b'\ndomain "c%d"\n%s\n' % (number, content) for number, content in enumerate(contents))
-    with tempfile.TemporaryDirectory(prefix="msgfmt-", dir=scratch()) as output:
+    with tempfile.TemporaryDirectory(prefix="msgfmt-") as output:
         result = subprocess.run(
             ["msgfmt", "--check", "-"],
             input=batch,
@@ -163,6 +146,7 @@ def check_headers(project: Project, path: Path, catalog: Catalog | None = None) 
                 header_line(lines, "Plural-Forms"),
                 "header Plural-Forms is missing or malformed",
                 'write "Plural-Forms: nplurals=2; plural=(n != 1);\\n" (English)',
+                STYLE,
             )
         )
     if catalog.fuzzy:
@@ -180,24 +164,34 @@ def check_headers(project: Project, path: Path, catalog: Catalog | None = None) 
 def check_entries(
     project: Project, path: Path, entries: list[Entry], catalog: Catalog | None = None
 ) -> list[Problem]:
-    """Headers, then untranslated and fuzzy entries: the English edition is complete."""
+    """Headers, then untranslated and fuzzy entries: a complete edition has neither."""
     problems = check_headers(project, path, catalog)
     for entry in entries:
         if entry.obsolete:
             continue
         if entry.fuzzy:
+            todo = (
+                "compare the translation with the Korean (and the #| previous msgid), "
+                'fix it, then delete "fuzzy" from the #, line'
+            )
+            if not entry.previous:  # (sphinx-intl update writes none: the old Korean is lost)
+                todo = (
+                    f"it has no #| previous msgid to show what changed (sphinx-intl update drops it): "
+                    f"run `git checkout -- {entry.path}` and `make update-po`, which keeps it; then {todo}"
+                )
             problems.append(
                 Problem(
                     entry.path,
                     entry.flag_line,
-                    "fuzzy entry: Sphinx ignores it and the page shows the Korean",
-                    "compare the translation with the Korean (and the #| previous msgid), "
-                    'fix it, then delete "fuzzy" from the #, line',
+                    "fuzzy entry: the Korean changed since it was translated; readers see the old "
+                    "translation marked outdated",
+                    todo,
+                    LAG,
                 )
             )
         elif not entry.msgstr:
             problems.append(
-                entry.problem("untranslated entry: the page would show the Korean", "translate the msgid")
+                entry.problem("untranslated entry: readers see the Korean", "translate the msgid", LAG)
             )
     return problems
 
@@ -218,6 +212,6 @@ def check_format(project: Project, path: Path, catalog: Catalog | None = None) -
             line,
             "not in the project's form (Babel, wrapped at 79 columns)",
             "run `make format-po` and commit the result",
-            blocks_publication=False,  # the wrapping changes no page
+            STYLE,
         )
     ]

@@ -11,7 +11,7 @@ from functools import cache, lru_cache
 from translate.filters import checks
 from translate.storage import base
 
-from tools.pocheck.catalogs import Entry, Problem, Project
+from tools.pocheck.catalogs import STYLE, Entry, Problem, Project
 
 #: The pofilter checks used, and what to do when one fails. Others do not fit Korean sources
 #: (numbers, brackets, capitalisation, sentence counts) or are done here for MyST (xmltags).
@@ -116,7 +116,7 @@ def can_fail(source: str, target: str) -> frozenset[str]:
 def check(project: Project, entry: Entry) -> list[Problem]:
     """Run the pofilter checks on the message with its roles and code spans masked."""
     return [
-        entry.problem(f"pofilter {name}: {failure}", FILTERS[name])
+        entry.problem(f"pofilter {name}: {failure}", FILTERS[name], STYLE)
         for name, failure in sorted(failures(entry.msgid, entry.msgstr).items())
         if name in FILTERS
     ]

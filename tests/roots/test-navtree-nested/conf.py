@@ -1,2 +1,2 @@
-extensions = ["myst_parser", "bilingual.navtree"]
+extensions = ["myst_parser", "bilingual.speedups"]
 html_theme = "furo"

@@ -1,7 +1,5 @@
 """Check every internal link of a built site: each local href/src exists, and so does each #fragment.
 
-    python tools/linkcheck.py build/html --base-url https://example.org/edition/
-
 Links under the site's base URL (canonical and hreflang links) and absolute paths
 under its path (the 404 pages) are checked as the local files they name. Other
 external links (http:, https:, mailto:, tel:, data:) are not followed. A link to a
@@ -11,8 +9,6 @@ link (page, link, what is missing) if anything is broken.
 
 from __future__ import annotations
 
-import argparse
-import sys
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -99,19 +95,3 @@ def check_site(site: Path, base_url: str = "") -> list[BrokenLink]:
             if reason:
                 broken.append(BrokenLink(page.relative_to(site), target, reason))
     return broken
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("site", type=Path, help="the built site, e.g. build/html")
-    parser.add_argument("--base-url", default="", help="the URL the site is published at (html_baseurl)")
-    args = parser.parse_args(argv)
-    broken = check_site(args.site, args.base_url)
-    for link in broken:
-        print(link, file=sys.stderr)
-    print(f"linkcheck: {len(broken)} broken internal link(s) in {args.site}")
-    return 1 if broken else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
