@@ -40,6 +40,8 @@ gettext_uuid = False
 gettext_location = True
 gettext_last_translator = "KISDI column translators"
 gettext_additional_targets = ["literal-block"]
+# An outdated translation (a fuzzy entry) is shown, marked as such (bilingual.progress).
+gettext_allow_fuzzy_translations = True
 # Mark translated/untranslated nodes; bilingual.progress adds a notice to partly translated pages.
 translation_progress_classes = True
 

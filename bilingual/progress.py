@@ -1,12 +1,17 @@
-"""Translation progress for readers: a notice on partly translated pages and a status table.
+"""Translation progress for readers: every lagging passage marked, a notice, and a status table.
 
-The counts are sphinx-intl's (the same `make stats` prints), read from the catalogs when
-the page is built, so the status page of every edition follows the catalogs.
+A translated page shows a passage whose source changed since it was translated (a fuzzy
+entry, which Sphinx uses: ``gettext_allow_fuzzy_translations``) with a note and a link
+to the current original, and a passage not translated yet in the original, with a note:
+never text that looks current but is not. The status page counts the catalogs with
+sphinx-intl (what `make stats` prints) when it is built, and lists every outdated passage.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+import textwrap
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -15,16 +20,22 @@ from docutils.parsers.rst import directives
 from sphinx import addnodes
 from sphinx.locale import get_translation
 from sphinx.transforms import SphinxTransform
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
+from sphinx.util.nodes import traverse_parent
 from sphinx_intl.catalog import fuzzy_entries, load_po, translated_entries, untranslated_entries
 
-from bilingual.editions import is_translation, language_name
+from bilingual import sidebyside
+from bilingual.editions import is_translation, language_name, source_language
+from bilingual.web import edition_root, relative_url
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.util.typing import ExtensionMetadata
 
 _ = get_translation("sphinx")
+#: A MyST label line: ``(column-p5)=``.
+LABEL = re.compile(r"^\((?P<label>[\w:-]+)\)=\s*$")
 
 
 @dataclass
@@ -34,6 +45,8 @@ class Progress:
     name: str
     entries: dict[str, int]
     chars: dict[str, int]
+    #: Each outdated message: its msgid, its (old) msgstr and its line in the source.
+    outdated: list[tuple[str, str, int]] = field(default_factory=list)
 
     STATES: ClassVar[tuple[str, ...]] = ("translated", "fuzzy", "untranslated", "obsolete")
 
@@ -52,6 +65,7 @@ class Progress:
             name,
             {state: len(found) for state, found in by_state.items()},
             {state: sum(len(m.id) for m in found) for state, found in by_state.items()},
+            [(m.id, m.string, m.locations[0][1] if m.locations else 0) for m in fuzzy],
         )
 
     @classmethod
@@ -95,6 +109,54 @@ class MetadataIsNotAPassage(SphinxTransform):
         if isinstance(first, nodes.field_list):  # the field list docutils makes the docinfo
             for node in first.findall(nodes.TextElement):
                 node["translatable"] = False
+
+
+def anchor_of(node: nodes.Element) -> str:
+    """The fragment of a passage: its own id (a labelled paragraph) or its section's."""
+    for element in traverse_parent(node):
+        if element.get("ids"):
+            return element["ids"][0]
+    return ""
+
+
+class MarkLag(SphinxPostTransform):
+    """Mark each outdated or untranslated passage of a translated page, where readers see it.
+
+    Before the side-by-side view pairs the passages (which marks its rows itself).
+    """
+
+    default_priority = 4  # bilingual.sidebyside's PairTranslations is 5
+
+    def run(self, **kwargs: object) -> None:
+        if not is_translation(self.config) or sidebyside.enabled(self.config):
+            return
+        source = source_language(self.config)
+        name = language_name(source, self.config.language)
+        for node in list(self.document.findall(nodes.TextElement)):
+            status = sidebyside.status_of(node)
+            if status not in ("outdated", "missing"):
+                continue
+            node["classes"].append(f"translation-{status}")
+            if status == "missing":
+                node["classes"].append(f"language-{source}")  # (shown in the original's language)
+            if isinstance(node, sidebyside.INLINE_PAIRED):
+                continue  # (a title or a term keeps its text; the class marks it)
+            note = nodes.inline("", " ", classes=["translation-lag-note", f"language-{self.config.language}"])
+            if status == "missing":
+                note += nodes.Text(_("Not translated yet: shown in %s.") % name)
+            else:
+                note += nodes.Text(_("Outdated translation: the %s has changed since.") % name + " ")
+                note += nodes.reference("", _("Read the current %s") % name, refuri=self.original_url(node))
+            node += note
+
+    def original_url(self, node: nodes.Element) -> str:
+        """The same passage in the source edition, relative to this page (absolute off the web)."""
+        uri = self.app.builder.get_target_uri(self.env.docname)
+        here = edition_root(self.config, self.config.language) + uri
+        there = edition_root(self.config, source_language(self.config)) + uri.split("#")[0]
+        fragment = anchor_of(node)
+        there += f"#{fragment}" if fragment else ""
+        return relative_url(here, there) if self.app.builder.format == "html" else there
 
 
 def add_progress_notice(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -165,8 +227,42 @@ class TranslationStatus(SphinxDirective):
             result += [
                 addnodes.tabular_col_spec(spec=latex_columns(self.config.language)),
                 self.table(rows, caption),
+                *self.outdated_list(all_progress, language),
             ]
         return [*result, nodes.raw("", r"\endgroup", format="latex")]
+
+    def outdated_list(self, all_progress: list[Progress], language: str) -> list[nodes.Node]:
+        """Every outdated passage, linked where it is (its label, or its page), quoted in this
+        edition's language."""
+        items = nodes.bullet_list(classes=["translation-outdated-list"])
+        for progress in all_progress:
+            for msgid, msgstr, line in progress.outdated:
+                label = self.label_above(progress.name, line)
+                text = msgid if self.config.language != language else msgstr
+                excerpt = textwrap.shorten(" ".join(text.split()), 80, placeholder=" …")
+                target = ("ref", label) if label else ("doc", f"/{progress.name}")
+                xref = addnodes.pending_xref(
+                    "",
+                    nodes.inline("", excerpt),
+                    refdomain="std",
+                    reftype=target[0],
+                    reftarget=target[1],
+                    refdoc=self.env.docname,
+                    refexplicit=True,
+                    refwarn=True,
+                )
+                items += nodes.list_item("", nodes.paragraph("", "", xref))
+        if not items.children:
+            return []
+        title = nodes.paragraph("", "", nodes.strong("", _("Outdated passages")), translatable=False)
+        return [title, items]
+
+    def label_above(self, docname: str, line: int) -> str:
+        """The label (``(name)=``) on the line before a passage of a source page, if any."""
+        path = self.env.doc2path(docname)
+        lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
+        found = LABEL.match(lines[line - 2]) if 2 <= line <= len(lines) + 1 else None
+        return found["label"] if found else ""
 
     def page_cell(self, docname: str) -> nodes.Node:
         xref = addnodes.pending_xref(
@@ -212,8 +308,10 @@ class TranslationStatus(SphinxDirective):
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
-    app.setup_extension("bilingual.editions")
+    app.setup_extension("bilingual.sidebyside")
+    app.setup_extension("bilingual.web")
     app.add_config_value("translation_status_page", "status", "html", types=[str])
+    app.add_post_transform(MarkLag)
     app.add_directive("translation-status", TranslationStatus)
     app.add_transform(MetadataIsNotAPassage)
     app.connect("doctree-resolved", add_progress_notice)

@@ -1,8 +1,8 @@
 """Side-by-side alignment: every translatable block paired with its source, in one place.
 
 In every build of a translation, each translated message keeps a copy of its
-source-language original (and whether it is ``translated``, ``fuzzy`` or ``missing``
-in the catalog) in the doctree. When the doctree is written with
+source-language original (and whether it is ``translated``, ``outdated`` (a fuzzy
+entry: the source changed since) or ``missing`` in the catalog) in the doctree. When the doctree is written with
 ``bilingual_sidebyside = True``, block messages (paragraphs, list items, glossary
 definitions, field bodies) become a row::
 
@@ -45,7 +45,6 @@ from bilingual.editions import is_translation, source_language
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from babel.messages.catalog import Catalog
     from sphinx.application import Sphinx
     from sphinx.config import Config
     from sphinx.util.typing import ExtensionMetadata
@@ -59,7 +58,7 @@ SEPARATOR = " / "
 SMARTENED = re.compile(r"[\"'`]|--|\.\.\.")
 #: What a reviewer sees under a pair whose translation is not in use.
 STATUS_LABELS = {
-    "fuzzy": lambda: _("Translation needs review (fuzzy): the original is shown."),
+    "outdated": lambda: _("Outdated translation: the original has changed since it was translated."),
     "missing": lambda: _("Not translated yet: the original is shown."),
 }
 
@@ -94,14 +93,14 @@ class KeepOriginals(SphinxTransform):
 
 
 class RecordStatus(SphinxTransform):
-    """Note beside each original whether its translation is in use, fuzzy or missing."""
+    """Note beside each original whether its translation is current, outdated or missing."""
 
     default_priority: ClassVar[int] = 21
 
     def apply(self) -> None:
         if not is_translation(self.config):
             return
-        catalog: list[Catalog | None] = []  # read only if a message is not translated
+        outdated = self.fuzzy_messages()
         originals = []
         for node in self.document.findall(nodes.TextElement):
             if ORIGINAL not in node:
@@ -114,13 +113,10 @@ class RecordStatus(SphinxTransform):
                 element["ids"] = []
                 element["names"] = []
                 element.attributes.pop(ORIGINAL, None)  # (a message inside this one)
-            if node.get("translated"):
-                status = "translated"
+            if not node.get("translated"):
+                status = "missing"
             else:
-                if not catalog:
-                    catalog.append(self.catalog())
-                entry = catalog[0].get(message) if catalog[0] is not None else None
-                status = "fuzzy" if entry is not None and entry.string and entry.fuzzy else "missing"
+                status = "outdated" if message in outdated else "translated"
             node[ORIGINAL] = (original, message, status)
             originals.append(original)
         self.quote(originals)
@@ -144,15 +140,22 @@ class RecordStatus(SphinxTransform):
             for node in original.findall(nodes.Node):  # the page's again, not the throwaway's
                 node.document = self.document
 
-    def catalog(self) -> Catalog | None:
-        """The document's catalog, read with Babel to tell fuzzy from missing."""
+    def fuzzy_messages(self) -> set[str]:
+        """The messages of the page's catalog that are fuzzy: Sphinx uses their translations
+        (``gettext_allow_fuzzy_translations``), which the source has changed since."""
         domain = docname_to_domain(self.env.current_document.docname, self.config.gettext_compact)
         for locale_dir in self.config.locale_dirs:
             path = Path(self.env.srcdir, locale_dir, self.config.language, "LC_MESSAGES", f"{domain}.po")
-            if path.is_file():
+            if path.is_file() and b"fuzzy" in path.read_bytes():  # (read it only then)
                 with path.open("rb") as po:
-                    return read_po(po, locale=self.config.language)
-        return None
+                    return {m.id for m in read_po(po, locale=self.config.language) if m.id and m.fuzzy}
+        return set()
+
+
+def status_of(node: nodes.Element) -> str | None:
+    """Whether the translation of a message node is ``translated``, ``outdated`` or ``missing``."""
+    kept = node.get(ORIGINAL)
+    return kept[2] if kept else None
 
 
 def original_text(node: nodes.Element) -> str | None:

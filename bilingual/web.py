@@ -40,7 +40,8 @@ def relative_url(page: str, target: str) -> str:
     if (here.scheme, here.netloc) != (there.scheme, there.netloc):
         return target
     directory = posixpath.dirname(here.path) or "/"
-    return posixpath.relpath(there.path, directory) + ((there.path.endswith("/") and "/") or "")
+    relative = posixpath.relpath(there.path, directory) + ("/" if there.path.endswith("/") else "")
+    return relative + (f"#{there.fragment}" if there.fragment else "")
 
 
 def open_graph_tags(config: Config) -> list[str]:

@@ -72,13 +72,13 @@ def test_side_by_side_rows_pair_each_message_with_its_status(app: SphinxTestApp,
     ]
     assert cells[:3] == [
         ("사과와 배를 비교한다.", "We compare apples with pears."),
-        ("번역이 오래된 문단.", "번역이 오래된 문단."),
+        ("번역이 오래된 문단.", "A paragraph whose translation is out of date."),  # (the fuzzy entry, marked)
         ("번역이 없는 문단.", "번역이 없는 문단."),
     ]
     statuses = [
         c for row in rows[:3] for c in row["class"] if c.startswith("bilingual-") and c != "bilingual-row"
     ]
-    assert statuses == ["bilingual-translated", "bilingual-fuzzy", "bilingual-missing"]
+    assert statuses == ["bilingual-translated", "bilingual-outdated", "bilingual-missing"]
     assert [row.select_one(".bilingual-status") is not None for row in rows[:3]] == [False, True, True]
     assert all(row["id"].startswith("pair-") for row in rows[:3])
     assert len({row["id"] for row in rows}) == len(rows)

@@ -60,6 +60,10 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "check":
         problems = check_catalogs(project, [path.resolve() for path in args.files] or None)
+        if not args.files:  # (the catalogs as a whole: as current as the source)
+            from tools.pocheck import templates
+
+            problems += templates.check(project, translations)
         print("\n".join(map(str, problems)) if problems else "", end="\n" if problems else "")
         count = len(args.files or project.all_catalogs())
         summary = (

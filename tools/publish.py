@@ -29,6 +29,7 @@ import importlib
 import io
 import multiprocessing
 import os
+import posixpath
 import re
 import shutil
 import signal
@@ -400,6 +401,40 @@ def stage_edition(built: Path | None, published: Path, target: Path) -> None:
         )
 
 
+def fall_back(site: Path, names: list[str]) -> None:
+    """Where editions differ (one was refused or failed, another published), lead no reader to a
+    page an edition lacks: the switcher sends them to that edition's home page instead, the
+    page says it is not in that edition yet, and its hreflang alternates leave it out."""
+    pages = {name: {p.relative_to(site / name).as_posix() for p in (site / name).rglob("*.html")} for name in names}
+    for name in names:
+        for page in sorted(pages[name]):
+            lacking = [other for other in names if other != name and page not in pages[other]]
+            if lacking:
+                mend(site / name / page, page, name, lacking)
+
+
+def mend(path: Path, page: str, edition: str, lacking: list[str]) -> None:
+    """Rewrite one page's links to the editions that lack it (as a new file: it may be a link)."""
+    text = path.read_text(encoding="utf-8")
+    here = posixpath.dirname(f"{edition}/{page}")
+    language = edition.rsplit("-", 1)[-1]
+    notes = []
+    for other in lacking:
+        old, home = (posixpath.relpath(f"{other}/{target}", here) for target in (page, "index.html"))
+        text = text.replace(f'class="edition-link" href="{old}"', f'class="edition-link" href="{home}"')
+        alternate = rf'<link rel="alternate" hreflang="{re.escape(other)}" href="[^"]*/{re.escape(f"{other}/{page}")}">\n?'
+        text = re.sub(alternate, "", text)
+        name = interface(language, "Side by side") if "-" in other else editions.language_name(other, language)
+        notes.append(interface(language, "This page is not yet published in %s.") % name)
+    switcher = text.find('class="edition-switcher"')
+    if switcher != -1:
+        end = text.index("</nav>", switcher) + len("</nav>")
+        note = "".join(f'<p class="edition-missing">{html.escape(line)}</p>' for line in notes)
+        text = text[:end] + note + text[end:]
+    path.unlink()
+    path.write_text(text, encoding="utf-8")
+
+
 def page_title(page: Path) -> str:
     """The heading of a built page."""
     import lxml.html
@@ -565,9 +600,19 @@ def publish_html(build_dir: Path) -> list[str]:
     builders = sorted({file.suffix[1:] for file in downloads})
     options = ("-D", f"edition_download_builders={','.join(builders)}") if builders else ()
     outputs, errors, new = build_target("html", build_dir, options)
-    site, staging = build_dir / "html", build_dir / ".html.staging"
-    if not new and site.is_dir() and downloads_published(site, downloads):
-        return errors
+    site = build_dir / "html"
+    if new or not site.is_dir() or not downloads_published(site, downloads):
+        stage_html(outputs, downloads, site, build_dir / ".html.staging", errors)
+    for lang in languages()[1:]:
+        if (site / lang).is_dir():
+            print(f"publish: {lang}: {lag_line(site / lang)}", file=sys.stderr)
+    return errors
+
+
+def stage_html(
+    outputs: dict[str, Path | None], downloads: list[Path], site: Path, staging: Path, errors: list[str]
+) -> None:
+    """Put the editions, the chooser, the sitemap and the downloads together, and swap them in."""
     with timed("html: safety net, staging and swap"):
         source = languages()[0]
         for name, output in outputs.items():
@@ -577,7 +622,7 @@ def publish_html(build_dir: Path) -> list[str]:
                     outputs[name] = None
         from bilingual.sidebyside import merge_search_indexes
 
-        for build in [Build("html", lang, build_dir) for lang in languages()[1:]]:
+        for build in [Build("html", lang, site.parent) for lang in languages()[1:]]:
             if all(outputs.get(name) is not None for name in (source, build.language, build.view)):
                 merge_search_indexes(
                     build.outdir(build.view), [build.outdir(source), build.outdir(build.language)]
@@ -586,6 +631,7 @@ def publish_html(build_dir: Path) -> list[str]:
         staging.mkdir(parents=True)
         for name, output in outputs.items():
             stage_edition(output, site / name, staging / name)
+        fall_back(staging, list(outputs))
         titles = {
             lang: page_title(staging / lang / entry_page())
             for lang in languages()
@@ -606,7 +652,22 @@ def publish_html(build_dir: Path) -> list[str]:
             (staging / "downloads").mkdir(exist_ok=True)
             os.link(file, staging / "downloads" / file.name)
         swap(staging, site)
-    return errors
+
+
+CLASSES = re.compile(rb'class="([^"]*translation-[^"]*)"')
+
+
+def lag_line(edition: Path) -> str:
+    """How many passages of a published translation are outdated or not translated yet."""
+    classes = [c for page in edition.rglob("*.html") for c in CLASSES.findall(page.read_bytes())]
+    outdated = sum(c.split().count(b"translation-outdated") for c in classes)
+    missing = sum(c.split().count(b"translation-missing") for c in classes)
+    if not outdated + missing:
+        return "every passage is translated"
+    return (
+        f"{outdated} passage(s) outdated, {missing} not translated yet; they are marked on their pages "
+        "and listed by `make check-po`"
+    )
 
 
 #: xelatex only logs a glyph that no font has, and writes the PDF anyway.

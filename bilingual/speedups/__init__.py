@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-NAMES = ("navtree", "myst", "doctrees")
+NAMES = ("navtree", "myst", "messages", "doctrees")
 #: The attributes replaced, with what they held before: (owner, name) -> original.
 ORIGINALS: dict[tuple[Any, str], Any] = {}
 #: The speed-ups switched on for the build under way.

@@ -48,7 +48,7 @@ class Problem:
     def language(self) -> str:
         """The language of the catalog (``locale/<lang>/LC_MESSAGES/…``)."""
         parts = Path(self.path).parts
-        return parts[parts.index("LC_MESSAGES") - 1] if "LC_MESSAGES" in parts else ""
+        return parts[parts.index("LC_MESSAGES") - 1] if "LC_MESSAGES" in parts else ""  # (or a source file)
 
 
 @dataclass

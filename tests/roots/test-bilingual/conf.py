@@ -9,3 +9,4 @@ language = "ko"
 locale_dirs = ["locale"]
 gettext_compact = False
 edition_languages = ["ko", "en"]
+gettext_allow_fuzzy_translations = True
