@@ -14,9 +14,10 @@ from bilingual.speedups import navtree
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 #: Test roots the speed-ups are compared on, with the languages each is built in: a
-#: translated root (messages, a glossary, fuzzy and missing entries), and furo navigations
-#: flat with pages in a subdirectory, and nested (which navtree leaves to furo).
-ROOTS = [("bilingual", "ko"), ("bilingual", "en"), ("navtree", "ko"), ("navtree-nested", "ko")]
+#: translated root (messages, a glossary, a fuzzy entry, code, a table, an `only` block),
+#: and furo navigations flat with pages in a subdirectory, and nested (which navtree
+#: leaves to furo).
+ROOTS = [("speedups", "ko"), ("speedups", "en"), ("navtree", "ko"), ("navtree-nested", "ko")]
 THEME = {"html_theme": "furo", "extensions": ["myst_parser", "bilingual.speedups"]}
 
 
@@ -80,7 +81,7 @@ def test_a_speedup_not_verified_on_the_installed_version_is_off_with_one_log_lin
 def test_translated_doctrees_do_not_carry_the_build_environment(make_app, rootdir, tmp_path) -> None:
     pickled = {}
     for names in (["doctrees"], []):
-        app = build(make_app, rootdir, tmp_path, "bilingual", "en", names)
+        app = build(make_app, rootdir, tmp_path, "speedups", "en", names)
         pickled[bool(names)] = (app.doctreedir / "index.doctree").read_bytes()
     assert b"BuildEnvironment" in pickled[False], "the Sphinx behaviour this speed-up works around"
     assert b"BuildEnvironment" not in pickled[True]

@@ -25,7 +25,6 @@ import fcntl
 import gc
 import gzip
 import html
-import importlib
 import io
 import multiprocessing
 import os
@@ -36,6 +35,7 @@ import signal
 import subprocess
 import sys
 import tarfile
+import tempfile
 import threading
 import time
 import traceback
@@ -232,12 +232,13 @@ def build_in_own_group(build: Build, logs: Path) -> None:
 
 
 def preload() -> None:
-    """Import Sphinx, the theme and the extensions once, so that the forked builds do not."""
-    import sphinx.application
+    """Import Sphinx, the theme and the extensions once, so that the forked builds do not: set up
+    an application (what its extensions import when set up too) and drop it unbuilt."""
+    from sphinx.application import Sphinx
+    from sphinx.util.docutils import docutils_namespace, patch_docutils
 
-    settings = editions.settings(ROOT)
-    for name in [*sphinx.application.builtin_extensions, *settings["extensions"], settings["html_theme"]]:
-        importlib.import_module(name)
+    with tempfile.TemporaryDirectory() as scratch, patch_docutils(ROOT), docutils_namespace():
+        Sphinx(SOURCE, ROOT, scratch, scratch, "html", status=None, warning=None)
     # The forked builds share these pages instead of copying them, and collect less often:
     # a doctree is full of reference cycles, and with Python's default thresholds the
     # collector walks every page read so far again and again (docs/performance.md).

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-NAMES = ("navtree", "myst", "messages", "doctrees")
+NAMES = ("navtree", "myst", "messages", "doctrees", "census")
 #: The attributes replaced, with what they held before: (owner, name) -> original.
 ORIGINALS: dict[tuple[Any, str], Any] = {}
 #: The speed-ups switched on for the build under way.
