@@ -49,6 +49,7 @@ translation_progress_classes = True
 
 extensions = [
     "myst_parser",
+    "bilingual.source_checks",  # warns of emphasis MyST leaves as text, and of decomposed Hangul
     "bilingual.editions",
     "bilingual.freshness",
     "bilingual.switcher",
@@ -93,6 +94,9 @@ html_theme_options = {"top_of_page_buttons": []}
 
 version = release = "1.0"
 html_baseurl = os.environ.get("EDITION_BASEURL", "https://kisdi-locality.github.io/edition/")
+if os.environ.get("READTHEDOCS") == "True":  # one project per language, at its own address
+    html_baseurl = os.environ["READTHEDOCS_CANONICAL_URL"]
+    edition_host = "readthedocs"
 edition_name = "kisdi-locality-2018"  # the downloads' file names: <name>-<edition>.pdf
 
 # Link previews: og:url and og:locale are set per language (bilingual/web.py).

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from sphinx.locale import _
 
 from bilingual import editions
-from bilingual.web import edition_root, relative_url
+from bilingual.web import downloads_root, edition_root, relative_url
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -29,19 +29,20 @@ def file_name(config: Config, edition: str, builder: str) -> str:
     return f"{config.edition_name}-{edition}.{builder}"
 
 
-def offered(config: Config, current: editions.Edition) -> list[tuple[str, str, str]]:
-    """(label, file, MIME type) of every download a page of *current* offers."""
+def offered(config: Config, current: editions.Edition) -> list[tuple[str, str, str, str]]:
+    """(label, file, MIME type, edition) of every download a page of *current* offers."""
     views = [edition for edition in editions.editions(config.edition_languages) if edition.view]
     found = []
     if "pdf" in config.edition_download_builders:
-        found.append((_("PDF"), file_name(config, current.name, "pdf"), "application/pdf"))
+        found.append((_("PDF"), file_name(config, current.name, "pdf"), "application/pdf", current.name))
         for view in [] if current.view else [v for v in views if current.language in v.languages]:
             label = _("Side-by-side PDF")
             if len(views) > 1:
                 label = _("Side-by-side PDF: %s") % editions.language_name(view.language, config.language)
-            found.append((label, file_name(config, view.name, "pdf"), "application/pdf"))
+            found.append((label, file_name(config, view.name, "pdf"), "application/pdf", view.name))
     if "epub" in config.edition_download_builders:
-        found.append((_("EPUB"), file_name(config, current.language, "epub"), "application/epub+zip"))
+        epub = file_name(config, current.language, "epub")
+        found.append((_("EPUB"), epub, "application/epub+zip", current.language))
     return found
 
 
@@ -52,16 +53,18 @@ def add_downloads(
     config = app.config
     current = editions.current(app)
     page = edition_root(config, current.name) + app.builder.get_target_uri(pagename)
-    site = config.html_baseurl.rstrip("/") + f"/{DOWNLOADS_DIR}/"
     served_anywhere = pagename == getattr(config, "notfound_pagename", None)  # (the 404 page)
-    context["edition_downloads"] = [
-        {
-            "label": label,
-            "type": kind,
-            "url": urlsplit(site + name).path if served_anywhere else relative_url(page, site + name),
-        }
-        for label, name, kind in offered(config, current)
-    ]
+    links = []
+    for label, name, kind, edition in offered(config, current):
+        url = downloads_root(config, edition) + name
+        links.append(
+            {
+                "label": label,
+                "type": kind,
+                "url": urlsplit(url).path if served_anywhere else relative_url(page, url),
+            }
+        )
+    context["edition_downloads"] = links
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:

@@ -2,7 +2,8 @@
 
 In every build of a translation, each translated message keeps a copy of its
 source-language original (and whether it is ``translated``, ``outdated`` (a fuzzy
-entry: the source changed since) or ``missing`` in the catalog) in the doctree. When the doctree is written with
+entry: the source changed since) or ``missing`` in the catalog) in the doctree. When
+the doctree is written with
 ``bilingual_sidebyside = True``, block messages (paragraphs, list items, glossary
 definitions, field bodies) become a row::
 

@@ -1,9 +1,13 @@
 """Web addresses per edition: canonical URLs, link previews and the 404 page.
 
-conf.py's ``html_baseurl`` is the site's root, and each edition lives under
-``<root>/<edition>/``. From that one setting this derives, for the edition being built,
-the canonical URL of every page, the Open Graph URL and locale tags and the URL prefix
-of the 404 page (which must work at any depth).
+On a static host (``edition_host = "site"``), conf.py's ``html_baseurl`` is the site's
+root and each edition lives under ``<root>/<edition>/``. On Read the Docs
+(``"readthedocs"``), each language is a project of its own, ``html_baseurl`` is the
+address of the one being built (``…/ko/latest/``), the other languages' are the same
+with their language, and a side-by-side view lives in its translation's project
+(``…/en/latest/ko-en/``). From that, this derives the canonical URL of every page, the
+Open Graph URL and locale tags and the URL prefix of the 404 page (which must work at
+any depth).
 """
 
 from __future__ import annotations
@@ -31,7 +35,18 @@ DESCRIPTION_LENGTH = 200
 
 def edition_root(config: Config, edition: str) -> str:
     """The absolute URL under which an edition's pages are published."""
-    return f"{config.html_baseurl.rstrip('/')}/{edition}/"
+    if config.edition_host != "readthedocs":
+        return f"{config.html_baseurl.rstrip('/')}/{edition}/"
+    project = edition.rsplit("-", 1)[-1]  # (a view is published by its translation's project)
+    root = config.html_baseurl.replace(f"/{config.language}/", f"/{project}/", 1)
+    return root if edition == project else f"{root}{edition}/"
+
+
+def downloads_root(config: Config, edition: str) -> str:
+    """The absolute URL of the directory an edition's downloads are published in."""
+    if config.edition_host != "readthedocs":
+        return f"{config.html_baseurl.rstrip('/')}/downloads/"
+    return edition_root(config, edition.rsplit("-", 1)[-1]) + "downloads/"
 
 
 def relative_url(page: str, target: str) -> str:
@@ -117,6 +132,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("bilingual.editions")
     app.setup_extension("sphinxext.opengraph")
     app.setup_extension("notfound.extension")
+    app.add_config_value("edition_host", "site", "html", types=[str])
     app.connect("config-inited", derive_addresses)
     app.connect("builder-inited", translate_not_found_page)
     app.connect("html-page-context", describe_page, priority=400)  # before sphinxext-opengraph

@@ -48,8 +48,8 @@ from xml.etree import ElementTree
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bilingual import editions
-from bilingual.freshness import inputs_digest
+from bilingual import editions  # noqa: E402
+from bilingual.freshness import inputs_digest  # noqa: E402
 
 SOURCE = ROOT / "source"
 #: SOURCE_DATE_EPOCH outside a git checkout: the column's publication date, 2018-01-09.
@@ -88,6 +88,35 @@ def timed(what: str) -> Iterator[None]:
 
 def languages() -> list[str]:
     return editions.project_languages(ROOT)
+
+
+def on_readthedocs() -> bool:
+    """Whether this is a Read the Docs build: one project per language (docs/publishing.md)."""
+    return editions.settings(ROOT).get("edition_host") == "readthedocs"
+
+
+def built_languages(target: str = "html") -> list[str]:
+    """The languages this host builds here: all, or those of Read the Docs' project (its own,
+    and for a translation's site also the source, which its view and safety net read)."""
+    if not on_readthedocs():
+        return languages()
+    own = os.environ["READTHEDOCS_LANGUAGE"]
+    return list(dict.fromkeys([languages()[0], own])) if target == "html" else [own]
+
+
+def edition_root(edition: str) -> str:
+    """An edition's address, as the pages name it (`bilingual.web.edition_root`)."""
+    from types import SimpleNamespace
+
+    from bilingual.web import edition_root as root
+
+    settings = editions.settings(ROOT)
+    config = SimpleNamespace(
+        html_baseurl=settings["html_baseurl"],
+        edition_host=settings.get("edition_host", "site"),
+        language=os.environ.get("READTHEDOCS_LANGUAGE", languages()[0]),
+    )
+    return root(config, edition)
 
 
 def entry_page() -> str:
@@ -406,7 +435,9 @@ def fall_back(site: Path, names: list[str]) -> None:
     """Where editions differ (one was refused or failed, another published), lead no reader to a
     page an edition lacks: the switcher sends them to that edition's home page instead, the
     page says it is not in that edition yet, and its hreflang alternates leave it out."""
-    pages = {name: {p.relative_to(site / name).as_posix() for p in (site / name).rglob("*.html")} for name in names}
+    pages = {
+        name: {p.relative_to(site / name).as_posix() for p in (site / name).rglob("*.html")} for name in names
+    }
     for name in names:
         for page in sorted(pages[name]):
             lacking = [other for other in names if other != name and page not in pages[other]]
@@ -425,7 +456,9 @@ def mend(path: Path, page: str, edition: str, lacking: list[str]) -> None:
         text = text.replace(f'class="edition-link" href="{old}"', f'class="edition-link" href="{home}"')
         alternate = rf'<link rel="alternate" hreflang="{re.escape(other)}" href="[^"]*/{re.escape(f"{other}/{page}")}">\n?'
         text = re.sub(alternate, "", text)
-        name = interface(language, "Side by side") if "-" in other else editions.language_name(other, language)
+        name = (
+            interface(language, "Side by side") if "-" in other else editions.language_name(other, language)
+        )
         notes.append(interface(language, "This page is not yet published in %s.") % name)
     switcher = text.find('class="edition-switcher"')
     if switcher != -1:
@@ -526,23 +559,24 @@ li span {{ display: block; }}
 """
 
 
-def sitemap(site: Path, baseurl: str) -> bytes:
-    """One sitemap for the whole site: every page of every language, with its hreflang alternates."""
+def sitemap(site: Path) -> bytes:
+    """The site's sitemap: every page of every language here, with its hreflang alternates (on
+    Read the Docs the other languages' projects are taken to have the same pages)."""
     ElementTree.register_namespace("", SITEMAP_NS)
     ElementTree.register_namespace("xhtml", XHTML_NS)
-    langs = [lang for lang in languages() if (site / lang).is_dir()]
+    langs = [lang for lang in built_languages("pdf") if (site / lang).is_dir()]
     pages = {
         lang: {p.relative_to(site / lang).as_posix() for p in (site / lang).rglob("*.html")} - NOT_IN_SITEMAP
         for lang in langs
     }
     root = ElementTree.Element(f"{{{SITEMAP_NS}}}urlset")
     for url, lang, page in sorted(
-        (f"{baseurl}{lang}/{page}", lang, page) for lang in langs for page in pages[lang]
+        (edition_root(lang) + page, lang, page) for lang in langs for page in pages[lang]
     ):
         entry = ElementTree.SubElement(root, f"{{{SITEMAP_NS}}}url")
         ElementTree.SubElement(entry, f"{{{SITEMAP_NS}}}loc").text = url
-        for other in (other for other in langs if page in pages[other]):
-            attributes = {"rel": "alternate", "hreflang": other, "href": f"{baseurl}{other}/{page}"}
+        for other in languages() if on_readthedocs() else [other for other in langs if page in pages[other]]:
+            attributes = {"rel": "alternate", "hreflang": other, "href": edition_root(other) + page}
             ElementTree.SubElement(entry, f"{{{XHTML_NS}}}link", attributes)
     ElementTree.indent(root)
     return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
@@ -573,7 +607,7 @@ def build_target(
 ) -> tuple[dict[str, Path | None], list[str], bool]:
     """Gate and build every edition of a target; return per edition its output (None: not
     to be published), what went wrong, and whether anything is new."""
-    builds = [Build(BUILDERS[target], lang, build_dir, options) for lang in languages()]
+    builds = [Build(BUILDERS[target], lang, build_dir, options) for lang in built_languages(target)]
     refused: dict[str, list[str]] = {}
     with timed(f"{target}: builds and gate"):
         results = build_all(builds, alongside=lambda: refused.update(gate(build_dir)))
@@ -604,8 +638,8 @@ def publish_html(build_dir: Path) -> list[str]:
     site = build_dir / "html"
     if new or not site.is_dir() or not downloads_published(site, downloads):
         stage_html(outputs, downloads, site, build_dir / ".html.staging", errors)
-    for lang in languages()[1:]:
-        if (site / lang).is_dir():
+    for lang in built_languages():
+        if lang != languages()[0] and (site / lang).is_dir():
             print(f"publish: {lang}: {lag_line(site / lang)}", file=sys.stderr)
     return errors
 
@@ -623,7 +657,7 @@ def stage_html(
                     outputs[name] = None
         from bilingual.sidebyside import merge_search_indexes
 
-        for build in [Build("html", lang, site.parent) for lang in languages()[1:]]:
+        for build in [Build("html", lang, site.parent) for lang in built_languages() if lang != source]:
             if all(outputs.get(name) is not None for name in (source, build.language, build.view)):
                 merge_search_indexes(
                     build.outdir(build.view), [build.outdir(source), build.outdir(build.language)]
@@ -632,19 +666,18 @@ def stage_html(
         staging.mkdir(parents=True)
         for name, output in outputs.items():
             stage_edition(output, site / name, staging / name)
-        fall_back(staging, list(outputs))
-        titles = {
-            lang: page_title(staging / lang / entry_page())
-            for lang in languages()
-            if (staging / lang / entry_page()).exists()
-        }
-        baseurl = editions.settings(ROOT)["html_baseurl"].rstrip("/") + "/"
-        robots = f"User-agent: *\nAllow: /\n\nSitemap: {baseurl}sitemap.xml\n".encode()
-        for name, data in [
-            ("index.html", chooser_html(titles).encode()),
-            ("sitemap.xml", sitemap(staging, baseurl)),
-            ("robots.txt", robots),
-        ]:
+        root_files = [("sitemap.xml", sitemap(staging))]
+        if not on_readthedocs():  # (there the other editions are other projects, and the host has these)
+            fall_back(staging, list(outputs))
+            titles = {
+                lang: page_title(staging / lang / entry_page())
+                for lang in languages()
+                if (staging / lang / entry_page()).exists()
+            }
+            baseurl = editions.settings(ROOT)["html_baseurl"].rstrip("/") + "/"
+            robots = f"User-agent: *\nAllow: /\n\nSitemap: {baseurl}sitemap.xml\n".encode()
+            root_files += [("index.html", chooser_html(titles).encode()), ("robots.txt", robots)]
+        for name, data in root_files:
             if (site / name).is_file() and (site / name).read_bytes() == data:
                 os.link(site / name, staging / name)  # (unchanged: the published file itself)
             else:
@@ -784,12 +817,34 @@ def build_dir_lock(build_dir: Path) -> Iterator[None]:
         yield
 
 
+def lay_out_for_readthedocs(build_dir: Path) -> None:
+    """Put this project's edition where Read the Docs serves it: $READTHEDOCS_OUTPUT/html (its
+    view and downloads inside it), and the PDF and EPUB it offers as its downloads."""
+    output, language = Path(os.environ["READTHEDOCS_OUTPUT"]), os.environ["READTHEDOCS_LANGUAGE"]
+    site, project = build_dir / "html", os.environ["READTHEDOCS_PROJECT"]
+    name, view = editions.settings(ROOT)["edition_name"], f"{languages()[0]}-{language}"
+    shutil.copytree(site / language, output / "html", dirs_exist_ok=True)
+    shutil.copy2(site / "sitemap.xml", output / "html" / "sitemap.xml")
+    if (site / view).is_dir():
+        shutil.copytree(site / view, output / "html" / view, dirs_exist_ok=True)
+    if (site / "downloads").is_dir():
+        shutil.copytree(site / "downloads", output / "html" / "downloads", dirs_exist_ok=True)
+    for kind in ("pdf", "epub"):
+        (output / kind).mkdir(parents=True, exist_ok=True)
+        shutil.copy2(build_dir / kind / f"{name}-{language}.{kind}", output / kind / f"{project}.{kind}")
+
+
 def run(target: str, build_dir: Path) -> list[str]:
     """Publish one target (or all, downloads first); return what went wrong."""
     os.environ["SOURCE_DATE_EPOCH"] = source_date_epoch()
     os.environ.setdefault("FORCE_SOURCE_DATE", "1")  # (TeX honours SOURCE_DATE_EPOCH only with it)
     errors = []
     with build_dir_lock(build_dir):
+        if target == "readthedocs":
+            errors = [error for name in ALL_TARGETS for error in publish_target(name, build_dir)]
+            if not errors:
+                lay_out_for_readthedocs(build_dir)
+            return errors
         for name in ALL_TARGETS if target == "all" else [target]:
             if name == "dist":
                 site = build_dir / "html"
@@ -801,13 +856,17 @@ def run(target: str, build_dir: Path) -> list[str]:
                     int(os.environ["SOURCE_DATE_EPOCH"]),
                 )
             else:
-                errors += publish_html(build_dir) if name == "html" else publish_files(name, build_dir)
+                errors += publish_target(name, build_dir)
     return errors
+
+
+def publish_target(name: str, build_dir: Path) -> list[str]:
+    return publish_html(build_dir) if name == "html" else publish_files(name, build_dir)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("target", choices=["html", "pdf", "epub", "all", "dist"])
+    parser.add_argument("target", choices=["html", "pdf", "epub", "all", "dist", "readthedocs"])
     parser.add_argument("--build-dir", type=Path, default=ROOT / "build")
     parser.add_argument("--timings", action="store_true", help="print how long each step took")
     args = parser.parse_args(argv)
