@@ -41,17 +41,17 @@ system-test: ## Install (or name) the Debian packages the tests need
 	@tools/setup-system test
 
 # -- Publishing ---------------------------------------------------------------
-html: $(STAMP) system-html ## Build the Korean and English sites and the side-by-side view into build/html
+html: system-html $(STAMP) ## Build the Korean and English sites and the side-by-side view into build/html
 	$(BIN)/python tools/publish.py html --build-dir $(BUILDDIR)
-pdf: $(STAMP) system-pdf ## Build the Korean, English and side-by-side PDFs into build/pdf
+pdf: system-pdf $(STAMP) ## Build the Korean, English and side-by-side PDFs into build/pdf
 	$(BIN)/python tools/publish.py pdf --build-dir $(BUILDDIR)
-epub: $(STAMP) system-html ## Build the Korean and English EPUBs into build/epub
+epub: system-html $(STAMP) ## Build the Korean and English EPUBs into build/epub
 	$(BIN)/python tools/publish.py epub --build-dir $(BUILDDIR)
-all: $(STAMP) system-pdf ## PDF, EPUB, then the site that offers them
+all: system-pdf $(STAMP) ## PDF, EPUB, then the site that offers them
 	$(BIN)/python tools/publish.py all --build-dir $(BUILDDIR)
 dist: all ## Pack the published site into build/dist/*.tar.gz
 	$(BIN)/python tools/publish.py dist --build-dir $(BUILDDIR)
-watch: $(STAMP) system-html ## Republish build/html on every save and serve it on PORT (8000)
+watch: system-html $(STAMP) ## Republish build/html on every save and serve it on PORT (8000)
 	$(BIN)/python tools/watch.py --build-dir $(BUILDDIR) --port $(PORT)
 live: $(STAMP) ## sphinx-autobuild preview of one language (make live LANGUAGE=en)
 	$(BIN)/sphinx-autobuild -D language=$(LANGUAGE) -c . --watch locale --watch bilingual \
@@ -65,7 +65,7 @@ update-po: gettext podiff ## Merge the templates into the catalogs (changed: fuz
 	$(PO) update --pot-dir $(BUILDDIR)/gettext
 stats: $(STAMP) ## Translation progress per catalog (ARGS=--json for tools)
 	@$(PO) stats $(ARGS)
-check-po: $(STAMP) system-html ## The catalog gate: every problem as file:line, exit 1 on any
+check-po: system-html $(STAMP) ## The catalog gate: every problem as file:line, exit 1 on any
 	$(PO) check
 format-po: $(STAMP) ## Rewrite every catalog in the project's one form (Babel, width 79)
 	$(PO) format
@@ -73,14 +73,14 @@ podiff: ## Make `git diff` of .po files readable (once per clone)
 	@git config diff.podiff.textconv tools/po-textconv 2>/dev/null || true
 
 # -- Checking -----------------------------------------------------------------
-test: $(STAMP) $(NODE) system-test check-po ## The catalog gate and every test, as CI runs them
+test: system-test $(STAMP) $(NODE) check-po ## The catalog gate and every test, as CI runs them
 	$(BIN)/python -m pytest
-test-fast: $(STAMP) system-html ## The tests that take no browser, TeX or whole publication (under a minute)
+test-fast: system-html $(STAMP) ## The tests that take no browser, TeX or whole publication (under a minute)
 	$(BIN)/python -m pytest -m "not slow"
 lint: $(STAMP) ## Lint and format-check the Python code (ruff)
 	$(BIN)/ruff check bilingual tools tests conf.py
 	$(BIN)/ruff format --check bilingual tools tests conf.py
-bench: $(STAMP) system-pdf system-test ## Time make html against plain sphinx-build (build/bench)
+bench: system-pdf system-test $(STAMP) ## Time make html against plain sphinx-build (build/bench)
 	$(BIN)/python tools/bench.py --out $(BUILDDIR)/bench
 screenshots: html system-test ## Screenshot every page type, both languages, into build/screenshots
 	$(BIN)/python tools/screenshots.py --site $(BUILDDIR)/html --out $(BUILDDIR)/screenshots

@@ -7,7 +7,7 @@ two syllables or more of each Hangul word (``공유자전거에`` gives ``공유
 …, ``공유자전거에``), and the browser's query splitter removes particles and endings from
 the end of each query word (``중국의`` becomes ``중국``). What is left of a query word is
 always a prefix of the word typed, so stripping can only widen what it finds, never lose
-a page; the measurements behind this choice are in README.md, "Reader experience".
+a page (docs/architecture.md, "Korean search").
 """
 
 from __future__ import annotations

@@ -12,8 +12,10 @@ from playwright.sync_api import Browser, Page
 
 from tools.browser import PAGE_TYPES, SEARCH_QUERY, PageWithErrors, run_queries
 
+pytestmark = pytest.mark.slow
+
 LANGUAGES = ["ko", "en"]
-#: Query kinds the Korean search promises to answer in full (see README.md, "Reader experience").
+#: Query kinds the Korean search promises to answer in full (docs/architecture.md, "Korean search").
 PROMISED_KINDS = {"noun", "particle", "verb", "compound-part", "phrase", "latin", "absent", "english"}
 DESKTOP = {"width": 1280, "height": 900}
 MOBILE = {"width": 375, "height": 812}

@@ -13,6 +13,8 @@ import pytest
 from bs4 import BeautifulSoup, Comment
 from conftest import EDITIONS, LANGUAGES, ROOT, Seed, Site
 
+pytestmark = pytest.mark.slow
+
 PAGES = ("index", "column", "glossary", "about")
 CATALOGS = sorted((ROOT / "locale" / "en" / "LC_MESSAGES").glob("*.po"))
 BASEURL = runpy.run_path(str(ROOT / "conf.py"))["html_baseurl"]
@@ -178,35 +180,54 @@ def test_sections_carry_their_explicit_labels(site: Site) -> None:
 
 
 #: Latin words that may appear in the chrome of a Korean page: names Korean also writes in Latin.
-LATIN_NAMES = {"English", "Sphinx", "Furo", "KISDI", "Locality", "EPUB", "PDF"}
+LATIN_NAMES = {"Sphinx", "Furo", "KISDI", "Locality", "EPUB", "PDF"}
+CHROME_PAGES = [*PAGES, "status", "search", "genindex", "404"]
+
+
+def chrome_texts(path: Path) -> list[str]:
+    """What a reader meets outside the article: theme text, icons' SVG titles, labels and
+    tooltips; not what is marked as in another language (the switcher's language names)."""
+    page = soup(path)
+    for node in page(["script", "style", "article"]):
+        node.decompose()
+    for node in page.select("[lang]"):
+        if node["lang"] != page.html["lang"]:
+            node.decompose()
+    for comment in page.find_all(string=lambda s: isinstance(s, Comment)):
+        comment.extract()
+    texts = [s for s in page.find_all(string=True) if s.parent.name not in ("[document]", "html")]
+    for tag in page.find_all(True):
+        texts += [tag[a] for a in ("aria-label", "title", "placeholder", "alt") if tag.get(a)]
+    return [text for text in texts if text.strip()]
 
 
 def chrome_words(path: Path) -> set[str]:
-    """Latin words a Korean reader meets outside the column text: theme text and labels."""
-    page = soup(path)
-    for node in page(["script", "style", "svg"]):
-        node.decompose()
-    for comment in page.find_all(string=lambda s: isinstance(s, Comment)):
-        comment.extract()
-    texts = []
-    if page.select_one("article"):
-        page.select_one("article").decompose()
-    texts += [s for s in page.find_all(string=True) if s.parent.name not in ("[document]", "html")]
-    for tag in page.find_all(True):
-        texts += [tag[a] for a in ("aria-label", "title", "placeholder", "alt") if tag.get(a)]
-    words = set()
-    for text in texts:
-        if HANGUL.search(text) and not re.search(r"[A-Za-z]{2,}", text):
-            continue
-        words |= set(re.findall(r"[A-Za-z]{2,}", text))
-    return words - LATIN_NAMES
+    """Latin words a Korean reader meets outside the column text."""
+    return {word for text in chrome_texts(path) for word in re.findall(r"[A-Za-z]{2,}", text)} - LATIN_NAMES
 
 
-@pytest.mark.parametrize("name", [*PAGES, "search", "genindex"])
+@pytest.mark.parametrize("name", CHROME_PAGES)
 def test_korean_build_shows_no_english_interface_text(site: Site, name: str) -> None:
     words = chrome_words(site.page("ko", name))
     headers = {w for w in words if w in {"ICT", "DJI", "CB", "INSIGHTS", "Face"}}
     assert not words - headers, f"English interface text in ko/{name}.html: {sorted(words - headers)}"
+
+
+@pytest.mark.parametrize("name", CHROME_PAGES)
+def test_english_build_shows_no_korean_interface_text(site: Site, name: str) -> None:
+    korean = [text.strip() for text in chrome_texts(site.page("en", name)) if HANGUL.search(text)]
+    assert korean == [], f"Korean interface text in en/{name}.html"
+
+
+def test_footer_names_the_publisher_in_the_pages_language(site: Site) -> None:
+    publisher = runpy.run_path(str(ROOT / "conf.py"))["epub_publisher"]
+    entries = [entry for catalog in CATALOGS for entry in polib.pofile(str(catalog))]
+    english = next(entry.msgstr for entry in entries if entry.msgid == publisher)
+    footers = {lang: soup(site.page(lang, "column")).select_one(".bottom-of-page") for lang in LANGUAGES}
+    assert footers["en"].select_one(".copyright").get_text(strip=True) == f"Copyright © 2018, {english}"
+    assert footers["ko"].select_one(".copyright").get_text(strip=True) == f"저작권 © 2018, {publisher}"
+    # Korean particles follow the word directly: no space between a name and 와, 로.
+    assert "Sphinx와 Furo로 만들었습니다" in " ".join(footers["ko"].get_text().split())
 
 
 def test_english_build_interface_is_english(site: Site) -> None:

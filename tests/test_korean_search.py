@@ -70,6 +70,7 @@ def test_every_word_of_the_source_is_found_by_its_own_query() -> None:
     assert not_found == []
 
 
+@pytest.mark.slow
 def test_browser_splits_queries_like_python(browser: Browser) -> None:
     queries = [q.text for q in load_queries()] + ["ICT전략연구실의", "Face++는", "2017년에", "공유  자전거!"]
     page = browser.new_page()
@@ -81,6 +82,7 @@ def test_browser_splits_queries_like_python(browser: Browser) -> None:
     assert in_browser == [query_terms(q) for q in queries]
 
 
+@pytest.mark.slow
 def test_korean_edition_ships_the_korean_splitter_and_english_edition_does_not(built_site: Path) -> None:
     ko = (built_site / "ko" / "_static" / "language_data.js").read_text(encoding="utf-8")
     en = (built_site / "en" / "_static" / "language_data.js").read_text(encoding="utf-8")
@@ -89,6 +91,7 @@ def test_korean_edition_ships_the_korean_splitter_and_english_edition_does_not(b
     assert "EnglishStemmer" in en
 
 
+@pytest.mark.slow
 def test_english_edition_index_is_stemmed_english(built_site: Path) -> None:
     index = search_index(built_site / "en")
     terms = set(index["terms"]) | set(index["titleterms"])

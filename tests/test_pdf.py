@@ -20,6 +20,8 @@ from pypdf import PdfReader
 
 from tools.pocheck.catalogs import format_catalog
 
+pytestmark = pytest.mark.slow
+
 BASENAME = "kisdi-locality-2018"  # edition_name in conf.py
 COLUMN_PO = ROOT / "locale" / "en" / "LC_MESSAGES" / "column.po"
 # The body of an A4 page at 72 dpi, without the running header and footer (pdftotext -x -y -W -H).

@@ -9,10 +9,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import DROP_A_CTRL_C, copy_project
 from tests.test_catalog_gate import set_translation
 from tests.test_publishing import snapshot
 
+pytestmark = pytest.mark.slow
 AUTHOR = "작성자"
 
 

@@ -611,7 +611,7 @@ def build_target(
     refused: dict[str, list[str]] = {}
     with timed(f"{target}: builds and gate"):
         results = build_all(builds, alongside=lambda: refused.update(gate(build_dir)))
-    errors = [problem for problems in refused.values() for problem in problems]
+    errors = [problem for lang in built_languages(target) for problem in refused.get(lang, [])]
     outputs: dict[str, Path | None] = {}
     for build in builds:
         for name in build.names:
