@@ -1,9 +1,10 @@
-"""Book metadata (title, author, publisher) in the reader's language, read from the catalogs.
+"""Book metadata (title, author, publisher, copyright) in the reader's language, read from the catalogs.
 
 conf.py names the edition in its source language only. For any other language this
 looks each of those settings up as a msgid in that language's catalogs (the same
 ``.po`` files the pages are translated from), so English lives only in locale/en and
-the English EPUB, LaTeX title page and link previews name the book in English.
+the English EPUB, LaTeX title page and link previews name the book in English. The
+copyright line (every page's footer, the EPUB's rights) names them in translation too.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ def catalog_translations(locale_dirs: list[Path], language: str) -> dict[str, st
 
 
 def translate_settings(app: Sphinx, config: Config) -> None:
-    """Replace the book's title, author and publisher by their translations."""
+    """Replace the book's title, author, publisher and copyright line by their translations."""
     if not is_translation(config):
         return
     locale_dirs = [Path(app.srcdir, d) for d in config.locale_dirs]
@@ -60,6 +61,25 @@ def translate_settings(app: Sphinx, config: Config) -> None:
                 type="edition",
                 subtype="metadata",
             )
+    config.copyright = translated_names(config.copyright, config)
+
+
+def translated_names(line: str, config: Config) -> str:
+    """A copyright line with the names it shares with TRANSLATED_SETTINGS (its publisher) in translation."""
+    sources = config.edition_source_settings
+    named = [name for name in TRANSLATED_SETTINGS if sources[name] in line]
+    if not named:
+        logger.warning(
+            "copyright = %r names none of %s; the %s edition would show it as written",
+            line,
+            ", ".join(TRANSLATED_SETTINGS),
+            config.language,
+            type="edition",
+            subtype="metadata",
+        )
+    for name in sorted(named, key=lambda name: len(sources[name]), reverse=True):  # (a name in a name)
+        line = line.replace(sources[name], config[name])
+    return line
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -66,6 +67,31 @@ def copy_project(target: Path) -> Path:
         else:
             shutil.copy2(source, target / part)
     return target
+
+
+def catalog_project(root: Path, messages: list[tuple[str, str]], files: dict[str, str] | None = None) -> Path:
+    """A project of one English catalog of *messages* (msgid, msgstr) in the project's form,
+    and *files* (path: text) beside it; return the catalog's path."""
+    from babel.messages.catalog import Catalog
+
+    from tools.pocheck.catalogs import formatted
+
+    for name, text in {"conf.py": 'edition_languages = ["ko", "en"]\n', **(files or {})}.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    catalog = Catalog(
+        locale="en",
+        fuzzy=False,
+        revision_date=datetime(2026, 1, 1, tzinfo=UTC),
+        last_translator="Tests <tests@example.org>",
+        language_team="English",
+    )
+    for msgid, msgstr in messages:
+        catalog.add(msgid, msgstr)
+    path = root / "locale" / "en" / "LC_MESSAGES" / "page.po"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(formatted(catalog))
+    return path
 
 
 @dataclass(frozen=True)

@@ -78,3 +78,27 @@ def test_epub_zip_entries_carry_source_date_epoch(app, monkeypatch) -> None:
     assert infos[0].filename == "mimetype" and infos[0].compress_type == zipfile.ZIP_STORED
     assert {info.date_time for info in infos} == {(2018, 1, 9, 0, 0, 0)}
     assert {info.external_attr >> 16 for info in infos} == {0o644}
+
+
+@pytest.mark.sphinx(
+    "epub",
+    testroot="edition-meta",
+    srcdir="edition-meta-copyright",
+    confoverrides={"language": "en", "copyright": "2018, 홍길동"},
+)
+def test_copyright_line_names_the_book_s_names_in_translation(app) -> None:
+    app.build()
+    assert app.config.copyright == f"2018, {catalog_translation(app, '홍길동')}"
+    assert package_metadata(app).findtext(f"{DC}rights") == app.config.copyright
+    assert "copyright = " not in app.warning.getvalue()
+
+
+@pytest.mark.sphinx(
+    "epub",
+    testroot="edition-meta",
+    srcdir="edition-meta-copyright-other",
+    confoverrides={"language": "en", "copyright": "2018, 다른 곳"},
+)
+def test_copyright_line_without_the_book_s_names_is_a_warning(app) -> None:
+    assert app.config.copyright == "2018, 다른 곳"
+    assert "copyright = '2018, 다른 곳' names none of project, author" in app.warning.getvalue()

@@ -24,7 +24,10 @@ def test_partly_translated_page_has_a_notice_and_progress_classes(app) -> None:
     untranslated = index.select_one("p.untranslated")
     assert untranslated.contents[0] == "번역되지 않은 문단."
     assert untranslated["lang"] == "ko" and "translation-missing" in untranslated["class"]
-    assert untranslated.select_one(".translation-lag-note").get_text().strip() == "Not translated yet: shown in Korean."
+    assert (
+        untranslated.select_one(".translation-lag-note").get_text().strip()
+        == "Not translated yet: shown in Korean."
+    )
     assert page(app, "status").select_one(".translation-incomplete") is None
 
 

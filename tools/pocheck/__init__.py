@@ -43,9 +43,17 @@ def content_checks() -> tuple[Callable[[Project, Entry], list[Problem]], ...]:
     Imported when first needed: ``tools.pocheck.catalogs`` is imported by the tools that
     only read catalogs, which need not pay for translate-toolkit and enchant.
     """
-    from tools.pocheck import glossary, markup, numbers, security, spelling, toolkit
+    from tools.pocheck import glossary, house_style, markup, numbers, security, spelling, toolkit
 
-    return (markup.check, security.check, toolkit.check, numbers.check, glossary.check, spelling.check)
+    return (
+        markup.check,
+        security.check,
+        toolkit.check,
+        numbers.check,
+        glossary.check,
+        spelling.check,
+        house_style.check,
+    )
 
 
 def check_catalog(
@@ -60,6 +68,7 @@ def check_catalog(
     po = polib.pofile(str(path), wrapwidth=WIDTH)
     entries = load_entries(project, path, po)
     translation = document and project.language_of(path) != project.source_language
+    problems.extend(syntax.check_composed(project, path, formatted_by_make=translation))
     # All of it read by Babel too only if its form is checked; else its header.
     catalog = read_catalog(path, po) if translation and form else read_header(path)
     problems.extend(syntax.check_entries(project, path, entries, catalog))

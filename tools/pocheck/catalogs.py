@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import subprocess
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -241,8 +242,11 @@ def formatted(catalog: Catalog) -> bytes:
 
 
 def format_catalog(path: Path) -> bool:
-    """Rewrite *path* in the project's form; return True if it changed."""
+    """Rewrite *path* in the project's form, composed (Unicode NFC); return True if it changed."""
     before = path.read_bytes()
+    composed = unicodedata.normalize("NFC", before.decode("utf-8")).encode("utf-8")
+    if composed != before:
+        path.write_bytes(composed)  # (read below as what it now is)
     after = formatted(read_catalog(path))
     if after != before:
         path.write_bytes(after)

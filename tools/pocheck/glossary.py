@@ -21,13 +21,19 @@ def read_glossary(root: Path, language: str) -> dict[str, str]:
     catalog = root / "locale" / language / "LC_MESSAGES" / "glossary.po"
     if not source.exists() or not catalog.exists():
         return {}
-    terms = []
-    for block in GLOSSARY_BLOCK.finditer(source.read_text(encoding="utf-8")):
-        for line in block["body"].splitlines():
-            if line.strip() and not line[0].isspace() and not line.startswith(":"):
-                terms.append(line.strip())
     translated = {e.msgid: e.msgstr for e in polib.pofile(str(catalog)) if e.msgstr and not e.fuzzy}
+    terms = glossary_terms(source.read_text(encoding="utf-8"))
     return {term: translated[term] for term in terms if term in translated}
+
+
+def glossary_terms(text: str) -> list[str]:
+    """The terms of the glossary directives of MyST *text*, in order."""
+    return [
+        line.strip()
+        for block in GLOSSARY_BLOCK.finditer(text)
+        for line in block["body"].splitlines()
+        if line.strip() and not line[0].isspace() and not line.startswith(":")
+    ]
 
 
 @cache

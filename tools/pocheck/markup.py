@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from bilingual.source_checks import unclosed_emphasis
 from tools.pocheck.catalogs import Entry, Problem, Project
-from tools.pocheck.myst import analyse
+from tools.pocheck.myst import analyse, emphasis_parser
 
 #: ``[text][ref]`` and ``[text][]``: MyST leaves them as literal text in a msgstr (MyST-Parser #690).
 REFERENCE_LINK = re.compile(r"\[[^\]\n]+\]\[[^\]\n]*\]")
@@ -71,11 +72,14 @@ def check(project: Project, entry: Entry) -> list[Problem]:
                 "write an inline link [text](target)",
             )
         )
-    for chars, what, todo in STRAYS:
+    delimited = "*" in entry.msgstr or "_" in entry.msgstr  # (else no emphasis to parse again for)
+    unclosed = unclosed_emphasis(emphasis_parser(), entry.msgstr) if delimited else []
+    problems += [entry.problem(found.what, found.todo) for found in unclosed]
+    for chars, what, todo in () if unclosed else STRAYS:
         if target.plain.count(chars) > source.plain.count(chars):
             problems.append(entry.problem(f"unbalanced markup: {what} would appear as literal text", todo))
             break
-    if target.strong != source.strong or target.emphasis != source.emphasis:
+    if not unclosed and (target.strong != source.strong or target.emphasis != source.emphasis):
         problems.append(
             entry.problem(
                 f"emphasis differs: the Korean has {source.strong} strong and {source.emphasis} emphasis, "

@@ -13,8 +13,14 @@ from markdown_it.token import Token
 from myst_parser.config.main import MdParserConfig
 from myst_parser.parsers.mdit import create_md_parser
 
+from bilingual import source_checks
+
 #: A role's explicit target: ``{term}`text <target>```.
 ROLE_TARGET = re.compile(r"^(?P<text>.*?)\s*<(?P<target>[^<>]+)>$", re.DOTALL)
+
+
+#: The MyST settings the project's pages are parsed with.
+CONFIG = MdParserConfig(enable_extensions={"fieldlist"})
 
 
 @cache
@@ -24,8 +30,13 @@ def parser() -> MarkdownIt:
     Without its word count, which only fills the parse's environment (the page's
     reading-time substitutions) and is a twentieth of the gate's time.
     """
-    md = create_md_parser(MdParserConfig(enable_extensions={"fieldlist"}), RendererHTML)
-    return md.disable("wordcount")
+    return create_md_parser(CONFIG, RendererHTML).disable("wordcount")
+
+
+@cache
+def emphasis_parser() -> MarkdownIt:
+    """The same, keeping the emphasis it leaves as text (`bilingual.source_checks`)."""
+    return source_checks.emphasis_parser(CONFIG).disable("wordcount")
 
 
 @dataclass
@@ -107,7 +118,11 @@ def parse(message: str) -> Markup:
             markup.code[token.content] += 1
         elif kind == "myst_role":
             shown, target = split_role(token.content)
-            markup.roles[(token.meta.get("name", ""), target)] += 1
+            name = token.meta.get("name", "")
+            if name in ("strong", "emphasis"):  # (what ** and * mark where a particle follows)
+                setattr(markup, name, getattr(markup, name) + 1)
+            else:
+                markup.roles[(name, target)] += 1
             markup.visible.append(shown)
         elif kind == "link_open":
             markup.links[str(token.attrs.get("href", ""))] += 1

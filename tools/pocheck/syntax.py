@@ -1,4 +1,4 @@
-"""Syntax (GNU msgfmt), headers, completeness and the one wrap width."""
+"""Syntax (GNU msgfmt), headers, completeness and the one form (wrap width, Unicode NFC)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bilingual.source_checks import decomposed
 from tools.pocheck.catalogs import LAG, STYLE, Entry, Problem, Project, formatted, read_catalog
 
 if TYPE_CHECKING:
@@ -97,6 +98,26 @@ def check_utf8(project: Project, path: Path) -> list[Problem]:
         line = path.read_bytes()[: error.start].count(b"\n") + 1
         return [Problem(project.relative(path), line, "invalid UTF-8", "save the file as UTF-8", fatal=True)]
     return []
+
+
+def check_composed(project: Project, path: Path, formatted_by_make: bool) -> list[Problem]:
+    """Every line in Unicode NFC: decomposed Hangul looks the same, but search and the checks miss it."""
+    todo = (
+        "run `make format-po`, which composes it"
+        if formatted_by_make
+        else "retype it, or convert the file with `uconv -x any-nfc`"
+    )
+    return [
+        Problem(
+            project.relative(path),
+            line,
+            f"“{word}” is not in Unicode NFC (decomposed, as some systems type Hangul): it looks the same, "
+            "but search and the checks miss it",
+            todo,
+            STYLE,
+        )
+        for line, word in decomposed(path.read_text(encoding="utf-8"))
+    ]
 
 
 def header_line(lines: list[str], field: str) -> int:

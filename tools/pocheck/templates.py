@@ -28,7 +28,9 @@ def check(project: Project, languages: list[str]) -> list[Problem]:
             with pot.open("rb") as read:
                 template = read_po(read)
             for message in template:  # (where each message is, as the project names it)
-                message.locations = [(project.relative((pot.parent / f).resolve()), n) for f, n in message.locations]
+                message.locations = [
+                    (project.relative((pot.parent / f).resolve()), n) for f, n in message.locations
+                ]
             templates[pot.relative_to(directory).with_suffix("")] = template
     problems = []
     for name, template in templates.items():
