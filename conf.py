@@ -22,6 +22,7 @@ with contextlib.redirect_stdout(io.StringIO()):
 
 project = "중국, 혁신성과 로컬리티(Locality)의 사례"
 author = "김성옥"
+# A translation names the publisher (epub_publisher below) in its language here too.
 copyright = "2018, KISDI 정보통신정책연구원"  # noqa: A001
 root_doc = "index"
 edition_main_doc = "column"  # the language chooser's destination; its title is the PDF's title

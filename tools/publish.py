@@ -266,8 +266,11 @@ def preload() -> None:
     from sphinx.application import Sphinx
     from sphinx.util.docutils import docutils_namespace, patch_docutils
 
+    import sphinx.locale
+
     with tempfile.TemporaryDirectory() as scratch, patch_docutils(ROOT), docutils_namespace():
         Sphinx(SOURCE, ROOT, scratch, scratch, "html", status=None, warning=None)
+    sphinx.locale.translators.clear()  # (its language's interface strings are not the builds')
     # The forked builds share these pages instead of copying them, and collect less often:
     # a doctree is full of reference cycles, and with Python's default thresholds the
     # collector walks every page read so far again and again (docs/performance.md).
@@ -494,7 +497,7 @@ def chooser_html(titles: dict[str, str]) -> str:
         f'<span lang="{lang}">{html.escape(interface(lang, "Choose a language"))}</span>' for lang in langs
     )
     return CHOOSER.format(
-        source=langs[0],
+        source=languages()[0],
         title=html.escape(" · ".join(titles.values())),
         alternates=alternates,
         known=", ".join(f'"{lang}"' for lang in langs),

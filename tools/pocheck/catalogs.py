@@ -106,9 +106,12 @@ class Project:
     def digest(self, path: Path) -> str:
         """A digest of a catalog and of everything its checks also read (glossary, word list, code)."""
         checks = Path(__file__).parent
+        emphasis = checks.parent.parent / "bilingual" / "source_checks.py"  # (the markup check's)
         glossaries = self.locale_dir.glob("*/LC_MESSAGES/glossary.po")
         words = self.locale_dir.glob("*/wordlist.txt")
-        return digest([self.source_dir / "glossary.md", checks, *glossaries, *words, path], self.root)
+        return digest(
+            [self.source_dir / "glossary.md", checks, emphasis, *glossaries, *words, path], self.root
+        )
 
     def all_catalogs(self) -> list[Path]:
         """Every catalog, pages in subdirectories included (gettext_compact = False)."""

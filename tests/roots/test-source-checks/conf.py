@@ -1,0 +1,2 @@
+extensions = ["myst_parser", "bilingual.source_checks"]
+language = "ko"

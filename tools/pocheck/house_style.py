@@ -1,0 +1,200 @@
+"""The house style's rules that a program can apply exactly (docs/translating.md, "House style").
+
+In what readers see of an English msgstr: curly quotation marks and apostrophes; the column's
+title and "Expert Column" as the house style spells them; 우리 as we, us or our; each company
+described as its glossary note describes it, never by a synonym the house style forbids. Each
+problem is style, with what to write instead.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import polib
+
+from tools.pocheck.catalogs import STYLE, Entry, Problem, Project
+from tools.pocheck.glossary import glossary_terms, read_glossary
+from tools.pocheck.myst import analyse
+
+TITLE = "China: A Case of Innovation and Locality"
+#: Messages whose whole translation the house style fixes ("Title").
+WHOLE = {
+    "중국, 혁신성과 로컬리티(Locality)의 사례": TITLE,
+    "중국, 혁신성과 로컬리티: 한국어·영어 판": f"{TITLE}, in Korean and English",
+}
+#: Korean whose translation the house style fixes wherever it occurs ("Title", "Expert Column").
+WITHIN = {"「중국, 혁신성과 로컬리티(Locality)의 사례」": f"“{TITLE}”", "전문가 칼럼": "Expert Column"}
+#: Each fixed English form, and the words that give away any other form of it.
+OTHER_FORMS = {TITLE: "innovation and locality", "Expert Column": "expert column"}
+#: What the visible text of a msgstr never has, and what to write instead ("Quotation marks").
+QUOTES = [
+    ('"', 'a straight double quote "', "write curly quotes “ and ”"),
+    ("'", "a straight single quote '", "write ’ for an apostrophe, “ and ” for quotation marks"),
+    ("‘", "a single quotation mark ‘", "quote with “ and ”"),
+    (
+        r"(?<![^\W_])’",
+        "’ that is not an apostrophe (not right after a letter or digit)",
+        "quote with “ and ”",
+    ),
+    ("”[,.]", "a comma or period after the closing quotation mark", "put it inside: ,” or .”"),
+]
+WE = re.compile(r"\b(?:we|us|our|ours)\b", re.IGNORECASE)
+#: Words the house style forbids for a word of the glossary's descriptors ("Company
+#: descriptors"); the glossary itself cannot say which words mean the same.
+SYNONYMS = {
+    "ride-hailing": ["ride-sharing", "car-sharing", "taxi-hailing"],
+    "bike-sharing": ["bicycle-sharing", "bike-share"],
+}
+#: Each forbidden synonym, without its hyphen, and the descriptor's word it stands for.
+STANDS_FOR = {synonym.replace("-", ""): word for word, synonyms in SYNONYMS.items() for synonym in synonyms}
+FORBIDDEN = re.compile(
+    rf"\b(?:{'|'.join(s.replace('-', '[- ]?') for synonyms in SYNONYMS.values() for s in synonyms)})\b",
+    re.IGNORECASE,
+)
+#: The glossary's section of companies, and how a glossary note describes one: "In the Korean
+#: edition: 디디추싱. A Chinese <descriptor> that …" ("A US …", "The <descriptor> of …").
+COMPANIES = re.compile(
+    r"^\(glossary-companies\)=$(?P<section>.*?)(?=^\([\w-]+\)=$|\Z)", re.MULTILINE | re.DOTALL
+)
+DESCRIPTION = re.compile(
+    r"In the Korean edition: (?P<headword>.+?)\. (?:An?|The) (?:Chinese |US )?"
+    r"(?P<descriptor>[\w+ -]+?)(?= that | whose | of | made | affiliated |[,.;:])"
+)
+
+
+@dataclass(frozen=True)
+class Company:
+    """A company of the glossary, in a language, with the descriptor its glossary note gives it."""
+
+    name: str
+    descriptor: str
+    misdescribed: re.Pattern[str]  # another descriptor's noun just before its name, or after it
+
+
+@cache
+def companies(root: Path, language: str) -> list[Company]:
+    """The companies of the glossary's section of companies, as its notes in *language* describe them."""
+    glossary = root / "source" / "glossary.md"
+    catalog = root / "locale" / language / "LC_MESSAGES" / "glossary.po"
+    section = COMPANIES.search(glossary.read_text(encoding="utf-8")) if glossary.exists() else None
+    if section is None or not catalog.exists():
+        return []
+    notes = [DESCRIPTION.match(entry.msgstr) for entry in polib.pofile(str(catalog)) if not entry.fuzzy]
+    described = {note["headword"]: note["descriptor"] for note in notes if note}
+    names = read_glossary(root, language)
+    terms = [term for term in glossary_terms(section["section"]) if term in described and term in names]
+    nouns = {form for term in terms for form in forms(described[term])}
+    found = []
+    for term in terms:
+        name = re.escape(names[term])
+        other = "|".join(map(re.escape, sorted(nouns - forms(described[term]), reverse=True))) or "(?!)"
+        beside = (
+            rf"\b({other}),? {name}(?![\w+])|(?<![\w+]){name}, (?:an?|the) (?:[\w-]+ ){{0,4}}?({other})\b"
+        )
+        found.append(Company(names[term], described[term], re.compile(beside)))
+    return found
+
+
+def forms(descriptor: str) -> set[str]:
+    """A descriptor's noun, singular and plural."""
+    noun = descriptor.split()[-1]
+    return {noun, f"{noun[:-1]}ies" if noun.endswith("y") else f"{noun}s"}
+
+
+def around(text: str, at: int, width: int = 25) -> str:
+    """The part of *text* around position *at*, for a message."""
+    start, end = max(0, at - width), at + width
+    return f"{'…' * (start > 0)}{text[start:end]}{'…' * (end < len(text))}"
+
+
+def curled(text: str) -> str:
+    """*text* with the house style's quotation marks and apostrophes, one character for one:
+    a suggestion (a quote after a letter is an apostrophe unless it closes a quotation)."""
+    chars, inside = list(text), False
+    for at, char in enumerate(text):
+        if char not in "\"'‘’“”":
+            continue
+        if char in "'’" and text[at - 1 : at].isalnum() and (text[at + 1 : at + 2].isalnum() or not inside):
+            chars[at] = "’"
+        else:
+            chars[at], inside = "”" if inside else "“", not inside
+    return re.sub("”([,.])", r"\1”", "".join(chars))
+
+
+def quotation_marks(text: str) -> Iterator[tuple[str, str]]:
+    """Quotes the house style refuses, with the text as it would write them; else “ and ” that
+    do not alternate."""
+    found = [(match, what, todo) for pattern, what, todo in QUOTES if (match := re.search(pattern, text))]
+    for match, what, todo in found:
+        yield f"{what} in: {around(text, match.start())}", f"{todo}: {around(curled(text), match.start())}"
+    due = "“"
+    for match in re.finditer("[“”]", text) if not found else ():
+        if match[0] != due:
+            yield (
+                f"{match[0]} where {due} is due, in: {around(text, match.start())}",
+                "open each quotation with “ and close it with ” (the edition nests none)",
+            )
+            return
+        due = "”" if due == "“" else "“"
+    if due == "”":
+        yield "a quotation opened with “ and never closed", "close it with ”"
+
+
+def fixed_forms(msgid: str, text: str) -> Iterator[tuple[str, str]]:
+    """The title and "Expert Column": exactly as the house style writes them, and no other form."""
+    inside = text.replace(",”", "”").replace(".”", "”")  # (a comma or period goes inside the quote)
+    wanted = [english for korean, english in WITHIN.items() if korean in msgid and english not in inside]
+    if msgid in WHOLE and text != WHOLE[msgid]:
+        wanted.append(WHOLE[msgid])
+    for english in wanted:
+        yield f"the house style’s {english} is missing", f"write exactly: {english}"
+    for form, giveaway in OTHER_FORMS.items():
+        rest = text.replace(form, "")
+        at = rest.lower().find(giveaway)
+        if at != -1 and not any(form in english for english in wanted):
+            yield (
+                f"“{rest[at : at + len(giveaway)]}” is another form of {form}",
+                f"write {form}, capitals as shown",
+            )
+
+
+def descriptions(described: list[Company], text: str) -> Iterator[tuple[str, str]]:
+    """A company described otherwise than by its glossary descriptor: with a synonym the house
+    style forbids, or with another descriptor's noun just before or after its name."""
+    for match in FORBIDDEN.finditer(text):
+        word = STANDS_FOR[re.sub("[- ]", "", match[0].lower())]
+        if names := [company.name for company in described if word in company.descriptor]:
+            yield (
+                f"“{match[0]}”: the glossary describes {' and '.join(names)} with “{word}”",
+                f"write “{word}”, as locale/en/LC_MESSAGES/glossary.po does",
+            )
+    for company in described:
+        if company.name in text and (match := company.misdescribed.search(text)):
+            yield (
+                f"{company.name} described with “{match[1] or match[2]}” in: {around(text, match.start())}",
+                f"use its glossary descriptor: “{company.descriptor}”",
+            )
+
+
+def check(project: Project, entry: Entry) -> list[Problem]:
+    """The house style's exact rules, on what a reader sees of the msgstr (English only)."""
+    if entry.language != "en":
+        return []
+    text = "".join(analyse(entry.msgstr).visible)
+    found = [
+        *quotation_marks(text),
+        *fixed_forms(entry.msgid, text),
+        *descriptions(companies(project.root, entry.language), text),
+    ]
+    if "우리" in entry.msgid and not WE.search(text):
+        found.append(
+            (
+                "우리 is not translated as we, us or our",
+                "write we, us or our (the author and the Korean readers)",
+            )
+        )
+    return [entry.problem(what, todo, STYLE) for what, todo in found]
