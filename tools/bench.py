@@ -426,10 +426,10 @@ def run_corpus(
     main = plain_and_cold() + [limited(scenario, runs) for scenario in others]
     results = [result for result in rounds(first + main, max(runs, ablation_runs)) if not result.variant]
     if pages is None:  # (the last round ended with all speed-ups on)
+        po = project.tool("po.py", "--root", str(project.path), "check")  # (before the author's edit: lag)
+        results += rounds([command("check_po", project, po)], runs)
         shown = [project.page(edition) for edition in ("ko", "en", "ko-en")]
         results += rounds([loop("author", project, publish, project.path / "source/column.md", shown)], runs)
-        po = project.tool("po.py", "--root", str(project.path), "check")
-        results += rounds([command("check_po", project, po)], runs)
     return Corpus(project.pages, {result.key: result for result in results}, ablation, ablation_runs)
 
 

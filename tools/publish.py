@@ -314,7 +314,8 @@ def build_all(builds: list[Build], alongside: Callable[[], object]) -> dict[str,
     finally:  # (stopped early: a Ctrl-C, or the gate crashed) no build goes on without us
         for _, _, child in children:
             if child.exitcode is None:
-                os.killpg(child.pid, signal.SIGKILL)
+                with contextlib.suppress(ProcessLookupError):  # (it has just ended)
+                    os.killpg(child.pid, signal.SIGKILL)
                 child.join()
     for build, inputs, child in children:
         for name in build.names:
