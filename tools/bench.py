@@ -497,7 +497,7 @@ def saved(row: dict[str, Any], attr: str) -> str:
 def columns(rows: list[tuple[str, ...]]) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows]
-    return "\n".join([lines[0], "  ".join("-" * w for w in widths), *lines[1:]])
+    return "\n".join([lines[0], "  ".join("-" * w for w in widths).rstrip(), *lines[1:]])
 
 
 def report(corpora: dict[str, Corpus], found: list[dict[str, Any]], rows: list[dict[str, Any]]) -> str:
