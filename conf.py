@@ -130,20 +130,7 @@ epub_use_index = False
 
 latex_engine = "xelatex"
 pdf_byline_label = "column-byline"  # the field list printed on the title page
-
-
-def _hangul_fonts(scale: float) -> str:
-    """Noto CJK KR for Hangul and Hanja: serif body, sans headings, mono code; never slanted."""
-    upright = f"BoldFont={{* Bold}}, ItalicFont={{*}}, BoldItalicFont={{* Bold}}, Scale={scale}"
-    return rf"""
-\setmainhangulfont{{Noto Serif CJK KR}}[{upright}]
-\setsanshangulfont{{Noto Sans CJK KR}}[{upright}]
-\setmonohangulfont{{Noto Sans Mono CJK KR}}[Scale={scale}]
-\setmainhanjafont{{Noto Serif CJK KR}}[{upright}]
-\setsanshanjafont{{Noto Sans CJK KR}}[{upright}]
-"""
-
-
+latex_additional_files = ["bilingual/texmf/edition.sty", "bilingual/texmf/edition-lang.sty"]
 latex_elements = {
     "papersize": "a4paper",
     "pointsize": "10pt",
@@ -156,52 +143,12 @@ latex_elements = {
     "fncychap": "",
     "printindex": "",
     "makeindex": "",
-    # No syllable breaks: Korean lines break only at spaces; stretchy paragraphs
-    # rather than lines running into the margin.
-    "preamble": r"""
-\setcounter{secnumdepth}{-1}
-\makeatletter
-\titleformat{\chapter}[block]{\py@HeaderFamily\LARGE\raggedright}{}{0pt}{}
-\titlespacing*{\chapter}{0pt}{0pt}{2em}
-\makeatother
-\protected\def\sphinxtermref#1{#1}
-\AtBeginDocument{\XeTeXlinebreakpenalty=10000\relax}
-\makeatletter % nor between Hangul and Latin letters or digits (카메라360, Face++는)
-\def\XeKo@latincjk@modern{\nobreak\hskip
-  \ifdefined\xetexkohu\xetexkohu\else\XeKo@quarterdim\fi\XeKo@stretchshrink}
-\let\XeKo@latincjk\XeKo@latincjk@modern
-\makeatother
-\setlength{\emergencystretch}{3em}
-\setlength{\tymin}{6.5em} % table columns wide enough for an unbreakable Korean word
-\geometry{headheight=15pt}
-\hypersetup{bookmarksopen=true,bookmarksnumbered=true}
-""",
+    "preamble": r"\usepackage{edition}",
     "sphinxsetup": "TitleColor={rgb}{0,0,0}, InnerLinkColor={rgb}{0.1,0.2,0.5}, "
     "OuterLinkColor={rgb}{0.1,0.2,0.5}, hmargin={25mm,25mm}, vmargin={25mm,25mm}",
 }
-# Per-language settings, merged into latex_elements for the language being built
-# (a "preamble" here is added to the common one).
+# Per-language settings, merged into latex_elements for the language being built.
 latex_language_elements = {
-    "ko": {
-        # Korean captions (차례…), 1.6 line spacing; Latin letters from the same families.
-        "fontpkg": r"""\usepackage[hangul]{kotex}
-\setmainfont{Noto Serif CJK KR}[BoldFont={* Bold}, ItalicFont={*}, ItalicFeatures={FakeSlant=0.15}]
-\setsansfont{Noto Sans CJK KR}[BoldFont={* Bold}]
-\setmonofont{DejaVu Sans Mono}[Scale=0.85]
-"""
-        + _hangul_fonts(1.0),
-        # Latin words inside Korean text are not hyphenated.
-        "preamble": r"\hyphenpenalty=10000 \exhyphenpenalty=10000",
-    },
-    "en": {
-        # TeX Gyre Pagella with Noto CJK for every Hangul character (xetexko switches by script).
-        "fontpkg": r"""\usepackage{kotex}
-\setmainfont{TeX Gyre Pagella}
-\setsansfont{TeX Gyre Heros}[Scale=0.92]
-\setmonofont{DejaVu Sans Mono}[Scale=0.85]
-"""
-        + _hangul_fonts(0.92),
-        # Quotes and apostrophes from Pagella, not the CJK font's forms with CJK spacing.
-        "preamble": r"\XeTeXcharclass`‘=0 \XeTeXcharclass`’=0 \XeTeXcharclass`“=0 \XeTeXcharclass`”=0",
-    },
+    "ko": {"fontpkg": r"\usepackage[hangul]{kotex}\usepackage[ko]{edition-lang}"},
+    "en": {"fontpkg": r"\usepackage{kotex}\usepackage[en]{edition-lang}"},
 }

@@ -624,6 +624,8 @@ def test_ctrl_c_during_the_swap_is_held_until_the_new_site_is_in_place(
         return moved
 
     monkeypatch.setattr(Path, "rename", interrupted_rename)
+    monkeypatch.setattr(publisher, "INTERRUPTED", threading.Event())
+    previous = signal.signal(signal.SIGINT, publisher.on_interrupt)  # as the publisher's main() does
     other = threading.Event()  # another thread is running, as a watcher's or a server's would
     helper = threading.Thread(target=other.wait, daemon=True)
     helper.start()
@@ -632,4 +634,5 @@ def test_ctrl_c_during_the_swap_is_held_until_the_new_site_is_in_place(
             publisher.swap(staging, target)
     finally:
         other.set()
+        signal.signal(signal.SIGINT, previous)
     assert (target / "index.html").read_text(encoding="utf-8") == "new"

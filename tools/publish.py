@@ -37,7 +37,6 @@ import sys
 import tarfile
 import tempfile
 import threading
-import time
 import traceback
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -62,7 +61,6 @@ XHTML_NS = "http://www.w3.org/1999/xhtml"
 #: downloads first so that the site links them.
 BUILDERS = {"html": "html", "pdf": "latex", "epub": "epub"}
 ALL_TARGETS = ["pdf", "epub", "html"]
-TIMINGS: list[tuple[str, float]] = []
 #: Set by Ctrl-C (which also raises KeyboardInterrupt): Python drops an exception raised
 #: while a finalizer runs, and the swap must not happen after a Ctrl-C all the same.
 INTERRUPTED = threading.Event()
@@ -75,15 +73,6 @@ def on_interrupt(signum: int, frame: object) -> None:
 
 class BuildError(Exception):
     """A step of the publication failed; the message says which and why."""
-
-
-@contextlib.contextmanager
-def timed(what: str) -> Iterator[None]:
-    start = time.perf_counter()
-    try:
-        yield
-    finally:
-        TIMINGS.append((what, time.perf_counter() - start))
 
 
 def languages() -> list[str]:
@@ -263,10 +252,9 @@ def build_in_own_group(build: Build, logs: Path) -> None:
 def preload() -> None:
     """Import Sphinx, the theme and the extensions once, so that the forked builds do not: set up
     an application (what its extensions import when set up too) and drop it unbuilt."""
+    import sphinx.locale
     from sphinx.application import Sphinx
     from sphinx.util.docutils import docutils_namespace, patch_docutils
-
-    import sphinx.locale
 
     with tempfile.TemporaryDirectory() as scratch, patch_docutils(ROOT), docutils_namespace():
         Sphinx(SOURCE, ROOT, scratch, scratch, "html", status=None, warning=None)
@@ -293,13 +281,13 @@ def build_all(builds: list[Build], alongside: Callable[[], object]) -> dict[str,
         if not build.stamp.is_file() and build.doctrees.exists():
             # Its last build did not finish (or its output is gone): an environment saved by
             # a build stopped before it wrote everything would say every page is written.
-            print(f"publish: the last {build.builder} build of {build.language} did not finish: building it afresh", file=sys.stderr)  # fmt: skip
+            print(f"publish: the last {build.builder} build of {build.language} did not finish: building "
+                  "it afresh", file=sys.stderr)  # fmt: skip
             shutil.rmtree(build.doctrees)
         build.stamp.unlink(missing_ok=True)
         stale.append((build, inputs))
     if stale:
-        with timed("importing Sphinx and the extensions"):
-            preload()
+        preload()
     fork = multiprocessing.get_context("fork")
     children = [
         (build, inputs, fork.Process(target=build_in_own_group, args=(build, logs)))
@@ -458,8 +446,10 @@ def mend(path: Path, page: str, edition: str, lacking: list[str]) -> None:
     for other in lacking:
         old, home = (posixpath.relpath(f"{other}/{target}", here) for target in (page, "index.html"))
         text = text.replace(f'class="edition-link" href="{old}"', f'class="edition-link" href="{home}"')
-        alternate = rf'<link rel="alternate" hreflang="{re.escape(other)}" href="[^"]*/{re.escape(f"{other}/{page}")}">\n?'
-        text = re.sub(alternate, "", text)
+        other_page = re.escape(f"{other}/{page}")
+        text = re.sub(
+            rf'<link rel="alternate" hreflang="{re.escape(other)}" href="[^"]*/{other_page}">\n?', "", text
+        )
         name = (
             interface(language, "Side by side") if "-" in other else editions.language_name(other, language)
         )
@@ -484,27 +474,20 @@ def page_title(page: Path) -> str:
 
 
 def chooser_html(titles: dict[str, str]) -> str:
-    """The site's front door: follows the browser's language, and works without JavaScript."""
-    langs = list(titles)
-    alternates = "\n".join(
-        f'<link rel="alternate" hreflang="{lang}" href="{lang}/index.html">' for lang in langs
-    )
-    choices = "\n".join(
-        f'<li lang="{lang}"><a href="{lang}/{entry_page()}" hreflang="{lang}">'
-        f"<strong>{editions.language_name(lang)}</strong><span>{html.escape(title)}</span></a></li>"
-        for lang, title in titles.items()
-    )
-    headings = " · ".join(
-        f'<span lang="{lang}">{html.escape(interface(lang, "Choose a language"))}</span>' for lang in langs
-    )
-    return CHOOSER.format(
-        source=languages()[0],
-        title=html.escape(" · ".join(titles.values())),
-        alternates=alternates,
-        known=", ".join(f'"{lang}"' for lang in langs),
-        entry=entry_page(),
-        heading=headings,
-        choices=choices,
+    """The site's front door (tools/chooser.html): follows the browser's language, and works
+    without JavaScript."""
+    import jinja2
+
+    template = jinja2.Template((ROOT / "tools" / "chooser.html").read_text(encoding="utf-8"), autoescape=True)
+    return (
+        template.render(
+            source=languages()[0],
+            titles=titles,
+            entry=entry_page(),
+            language_name=editions.language_name,
+            interface=interface,
+        )
+        + "\n"
     )
 
 
@@ -515,52 +498,6 @@ def interface(language: str, message: str) -> str:
     catalog = ROOT / "locale" / language / "LC_MESSAGES" / "sphinx.po"
     found = load_po(str(catalog)).get(message) if catalog.exists() else None
     return found.string if found is not None and found.string and not found.fuzzy else message
-
-
-CHOOSER = """<!doctype html>
-<html lang="{source}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width,initial-scale=1">
-<meta name="color-scheme" content="light dark">
-<link rel="icon" href="{source}/_static/favicon.svg">
-<title>{title}</title>
-{alternates}
-<link rel="alternate" hreflang="x-default" href="index.html">
-<script>
-(function () {{
-  var known = [{known}];
-  var wanted = navigator.languages || [navigator.language || ""];
-  for (var i = 0; i < wanted.length; i++) {{
-    var lang = String(wanted[i]).toLowerCase().split("-")[0];
-    if (known.indexOf(lang) !== -1) {{
-      window.location.replace(lang + "/{entry}" + window.location.hash);
-      return;
-    }}
-  }}
-}})();
-</script>
-<style>
-body {{ font-family: system-ui, "Apple SD Gothic Neo", "Noto Sans KR", "Noto Sans CJK KR", sans-serif;
-  max-width: 40rem; margin: 4rem auto; padding: 0 1rem; line-height: 1.6; }}
-:lang(ko) {{ word-break: keep-all; overflow-wrap: anywhere; }}
-ul {{ list-style: none; padding: 0; }}
-li a {{ display: block; padding: 1rem; margin: 0 0 1rem; border: 1px solid #888; border-radius: 0.5rem;
-  text-decoration: none; color: inherit; }}
-li a:hover, li a:focus {{ border-color: currentColor; }}
-li span {{ display: block; }}
-</style>
-</head>
-<body>
-<main>
-<h1>{heading}</h1>
-<ul>
-{choices}
-</ul>
-</main>
-</body>
-</html>
-"""
 
 
 def sitemap(site: Path) -> bytes:
@@ -574,9 +511,7 @@ def sitemap(site: Path) -> bytes:
         for lang in langs
     }
     root = ElementTree.Element(f"{{{SITEMAP_NS}}}urlset")
-    for url, lang, page in sorted(
-        (edition_root(lang) + page, lang, page) for lang in langs for page in pages[lang]
-    ):
+    for url, page in sorted((edition_root(lang) + page, page) for lang in langs for page in pages[lang]):
         entry = ElementTree.SubElement(root, f"{{{SITEMAP_NS}}}url")
         ElementTree.SubElement(entry, f"{{{SITEMAP_NS}}}loc").text = url
         for other in languages() if on_readthedocs() else [other for other in langs if page in pages[other]]:
@@ -601,6 +536,8 @@ def swap(staging: Path, target: Path) -> None:
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
     shutil.rmtree(old, ignore_errors=True)
+    if INTERRUPTED.is_set():  # (the KeyboardInterrupt may have been raised, and dropped, in a finalizer)
+        raise KeyboardInterrupt
 
 
 # -- The targets -----------------------------------------------------------------------
@@ -613,8 +550,7 @@ def build_target(
     to be published), what went wrong, and whether anything is new."""
     builds = [Build(BUILDERS[target], lang, build_dir, options) for lang in built_languages(target)]
     refused: dict[str, list[str]] = {}
-    with timed(f"{target}: builds and gate"):
-        results = build_all(builds, alongside=lambda: refused.update(gate(build_dir)))
+    results = build_all(builds, alongside=lambda: refused.update(gate(build_dir)))
     errors = [problem for lang in built_languages(target) for problem in refused.get(lang, [])]
     outputs: dict[str, Path | None] = {}
     for build in builds:
@@ -652,44 +588,47 @@ def stage_html(
     outputs: dict[str, Path | None], downloads: list[Path], site: Path, staging: Path, errors: list[str]
 ) -> None:
     """Put the editions, the chooser, the sitemap and the downloads together, and swap them in."""
-    with timed("html: safety net, staging and swap"):
-        source = languages()[0]
-        for name, output in outputs.items():
-            if output is not None and name != source and outputs[source] is not None:
-                if found := live_problems(output, outputs[source]):
-                    errors += [*found, f"{name}: not published: a translation brought live markup in"]
-                    outputs[name] = None
-        from bilingual.sidebyside import merge_search_indexes
+    source = languages()[0]
+    for name, output in outputs.items():
+        if (
+            output is not None
+            and name != source
+            and outputs[source] is not None
+            and (found := live_problems(output, outputs[source]))
+        ):
+            errors += [*found, f"{name}: not published: a translation brought live markup in"]
+            outputs[name] = None
+    from bilingual.sidebyside import merge_search_indexes
 
-        for build in [Build("html", lang, site.parent) for lang in built_languages() if lang != source]:
-            if all(outputs.get(name) is not None for name in (source, build.language, build.view)):
-                merge_search_indexes(
-                    build.outdir(build.view), [build.outdir(source), build.outdir(build.language)]
-                )
-        shutil.rmtree(staging, ignore_errors=True)
-        staging.mkdir(parents=True)
-        for name, output in outputs.items():
-            stage_edition(output, site / name, staging / name)
-        root_files = [("sitemap.xml", sitemap(staging))]
-        if not on_readthedocs():  # (there the other editions are other projects, and the host has these)
-            fall_back(staging, list(outputs))
-            titles = {
-                lang: page_title(staging / lang / entry_page())
-                for lang in languages()
-                if (staging / lang / entry_page()).exists()
-            }
-            baseurl = editions.settings(ROOT)["html_baseurl"].rstrip("/") + "/"
-            robots = f"User-agent: *\nAllow: /\n\nSitemap: {baseurl}sitemap.xml\n".encode()
-            root_files += [("index.html", chooser_html(titles).encode()), ("robots.txt", robots)]
-        for name, data in root_files:
-            if (site / name).is_file() and (site / name).read_bytes() == data:
-                os.link(site / name, staging / name)  # (unchanged: the published file itself)
-            else:
-                (staging / name).write_bytes(data)
-        for file in downloads:
-            (staging / "downloads").mkdir(exist_ok=True)
-            os.link(file, staging / "downloads" / file.name)
-        swap(staging, site)
+    for build in [Build("html", lang, site.parent) for lang in built_languages() if lang != source]:
+        if all(outputs.get(name) is not None for name in (source, build.language, build.view)):
+            merge_search_indexes(
+                build.outdir(build.view), [build.outdir(source), build.outdir(build.language)]
+            )
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    for name, output in outputs.items():
+        stage_edition(output, site / name, staging / name)
+    root_files = [("sitemap.xml", sitemap(staging))]
+    if not on_readthedocs():  # (there the other editions are other projects, and the host has these)
+        fall_back(staging, list(outputs))
+        titles = {
+            lang: page_title(staging / lang / entry_page())
+            for lang in languages()
+            if (staging / lang / entry_page()).exists()
+        }
+        baseurl = editions.settings(ROOT)["html_baseurl"].rstrip("/") + "/"
+        robots = f"User-agent: *\nAllow: /\n\nSitemap: {baseurl}sitemap.xml\n".encode()
+        root_files += [("index.html", chooser_html(titles).encode()), ("robots.txt", robots)]
+    for name, data in root_files:
+        if (site / name).is_file() and (site / name).read_bytes() == data:
+            os.link(site / name, staging / name)  # (unchanged: the published file itself)
+        else:
+            (staging / name).write_bytes(data)
+    for file in downloads:
+        (staging / "downloads").mkdir(exist_ok=True)
+        os.link(file, staging / "downloads" / file.name)
+    swap(staging, site)
 
 
 CLASSES = re.compile(rb'class="([^"]*translation-[^"]*)"')
@@ -761,10 +700,9 @@ def publish_files(target: str, build_dir: Path) -> list[str]:
     staging.mkdir(parents=True)
     built = {edition: outdir for edition, outdir in outputs.items() if outdir is not None}
     if target == "pdf":
-        with timed("pdf: typesetting"), ThreadPoolExecutor(max_workers=len(built) or 1) as pool:
-            typeset_errors = dict(
-                zip(built, pool.map(typeset, built.values(), [e.split("-")[-1] for e in built]))
-            )
+        with ThreadPoolExecutor(max_workers=len(built) or 1) as pool:
+            languages_built = [edition.split("-")[-1] for edition in built]
+            typeset_errors = dict(zip(built, pool.map(typeset, built.values(), languages_built), strict=True))
         for edition, found in typeset_errors.items():
             errors += [*found, *([f"{edition}: not published: typesetting failed"] if found else [])]
     for edition in outputs:
@@ -872,7 +810,6 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("target", choices=["html", "pdf", "epub", "all", "dist", "readthedocs"])
     parser.add_argument("--build-dir", type=Path, default=ROOT / "build")
-    parser.add_argument("--timings", action="store_true", help="print how long each step took")
     args = parser.parse_args(argv)
     signal.signal(signal.SIGINT, on_interrupt)
     try:
@@ -882,8 +819,6 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"publish: interrupted; build/{args.target} was left as it was", file=sys.stderr)
         return 130
-    for what, seconds in TIMINGS if args.timings else []:
-        print(f"publish: {seconds:7.2f} s  {what}", file=sys.stderr)
     for error in errors:
         print(f"publish: {error}", file=sys.stderr)
     return 1 if errors else 0
