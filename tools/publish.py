@@ -474,11 +474,11 @@ def page_title(page: Path) -> str:
 
 
 def chooser_html(titles: dict[str, str]) -> str:
-    """The site's front door (tools/chooser.html): follows the browser's language, and works
+    """The site's front door (bilingual/templates/chooser.html): follows the browser's language, and works
     without JavaScript."""
     import jinja2
 
-    template = jinja2.Template((ROOT / "tools" / "chooser.html").read_text(encoding="utf-8"), autoescape=True)
+    template = jinja2.Template((ROOT / "bilingual" / "templates" / "chooser.html").read_text(encoding="utf-8"), autoescape=True)
     return (
         template.render(
             source=languages()[0],
