@@ -1,33 +1,23 @@
 """Stable anchors, identical in every language: explicit section labels and named glossary terms.
 
-Sphinx gives Korean headings ids such as ``id1`` and glossary terms ``term-0``, numbered
-in document order, and translated headings get ids from their English text. Here every
-section keeps only its explicit label (a section without one is a warning), and every
-glossary term gets an id made from its source-language text, before translation, so
-that both editions share the same fragment for the same place.
+Sphinx numbers Korean headings' ids (``id1``) and glossary terms' (``term-0``) in document order,
+and gives translated headings ids from their English. Here a section keeps only its explicit
+label (none is a warning), and a glossary term gets an id from its source-language text.
 """
 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from docutils import nodes
 from sphinx import addnodes
+from sphinx.application import Sphinx
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
-
-if TYPE_CHECKING:
-    from sphinx.application import Sphinx
-    from sphinx.util.typing import ExtensionMetadata
+from sphinx.util.typing import ExtensionMetadata
 
 logger = logging.getLogger(__name__)
-
-
-def term_id(text: str) -> str:
-    """Return a fragment for a glossary term: ``term-`` and the term, spaces as dashes."""
-    slug = re.sub(r"[^\w]+", "-", text.strip().lower()).strip("-")
-    return f"term-{slug}"
 
 
 class StableTermIds(SphinxTransform):
@@ -40,10 +30,9 @@ class StableTermIds(SphinxTransform):
         docname = self.env.current_document.docname
         for glossary in self.document.findall(addnodes.glossary):
             for term in glossary.findall(nodes.term):
-                old_ids = list(term["ids"])
                 text = term.astext()
-                new_id = term_id(text)
-                for old in old_ids:
+                new_id = "term-" + re.sub(r"[^\w]+", "-", text.strip().lower()).strip("-")
+                for old in term["ids"]:
                     self.document.ids.pop(old, None)
                 term["ids"] = [new_id]
                 self.document.ids[new_id] = term

@@ -1,48 +1,37 @@
 """The edition's downloads (PDF, EPUB), linked from every HTML page in the page's language.
 
-Each page offers the PDF of its own edition, the side-by-side PDFs its language is part
-of, and the EPUB of its language; only the formats ``tools/publish.py`` has published
-(``-D edition_download_builders=pdf,epub``), which it copies into ``<site>/downloads/``.
+A page offers the PDF of its edition, the side-by-side PDFs its language is part of and the EPUB
+of its language; only the formats ``tools/publish.py`` has published into ``<site>/downloads/``
+(``-D edition_download_builders=pdf,epub``).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
+from sphinx.application import Sphinx
+from sphinx.config import Config
 from sphinx.locale import _
+from sphinx.util.typing import ExtensionMetadata
 
 from bilingual import editions
-from bilingual.web import downloads_root, edition_root, relative_url
-
-if TYPE_CHECKING:
-    from sphinx.application import Sphinx
-    from sphinx.config import Config
-    from sphinx.util.typing import ExtensionMetadata
-
-#: Where tools/publish.py puts the downloads, relative to the site's root.
-DOWNLOADS_DIR = "downloads"
+from bilingual.web import edition_root, relative_url
 
 
-def file_name(config: Config, edition: str, builder: str) -> str:
-    """A download's file name: ``kisdi-locality-2018-ko-en.pdf``, ``kisdi-locality-2018-en.epub``."""
-    return f"{config.edition_name}-{edition}.{builder}"
-
-
-def offered(config: Config, current: editions.Edition) -> list[tuple[str, str, str, str]]:
-    """(label, file, MIME type, edition) of every download a page of *current* offers."""
+def offered(config: Config, current: editions.Edition) -> list[tuple[str, str, str]]:
+    """(label, edition, format) of every download a page of *current* offers."""
     views = [edition for edition in editions.editions(config.edition_languages) if edition.view]
     found = []
     if "pdf" in config.edition_download_builders:
-        found.append((_("PDF"), file_name(config, current.name, "pdf"), "application/pdf", current.name))
+        found.append((_("PDF"), current.name, "pdf"))
         for view in [] if current.view else [v for v in views if current.language in v.languages]:
             label = _("Side-by-side PDF")
             if len(views) > 1:
                 label = _("Side-by-side PDF: %s") % editions.language_name(view.language, config.language)
-            found.append((label, file_name(config, view.name, "pdf"), "application/pdf", view.name))
+            found.append((label, view.name, "pdf"))
     if "epub" in config.edition_download_builders:
-        epub = file_name(config, current.language, "epub")
-        found.append((_("EPUB"), epub, "application/epub+zip", current.language))
+        found.append((_("EPUB"), current.language, "epub"))
     return found
 
 
@@ -51,19 +40,19 @@ def add_downloads(
 ) -> None:
     """List the downloads that this build publishes, with links relative to the page."""
     config = app.config
-    current = editions.current(app)
+    current = editions.current(config)
     page = edition_root(config, current.name) + app.builder.get_target_uri(pagename)
     served_anywhere = pagename == getattr(config, "notfound_pagename", None)  # (the 404 page)
     links = []
-    for label, name, kind, edition in offered(config, current):
-        url = downloads_root(config, edition) + name
-        links.append(
-            {
-                "label": label,
-                "type": kind,
-                "url": urlsplit(url).path if served_anywhere else relative_url(page, url),
-            }
-        )
+    for label, edition, suffix in offered(config, current):
+        if config.edition_host == "readthedocs":  # (with the project of the edition's last language)
+            url = edition_root(config, edition.rsplit("-", 1)[-1]) + "downloads/"
+        else:
+            url = f"{config.html_baseurl.rstrip('/')}/downloads/"
+        url += f"{config.edition_name}-{edition}.{suffix}"
+        kind = "application/pdf" if suffix == "pdf" else "application/epub+zip"
+        url = urlsplit(url).path if served_anywhere else relative_url(page, url)
+        links.append({"label": label, "type": kind, "url": url})
     context["edition_downloads"] = links
 
 

@@ -1,9 +1,6 @@
-"""The editions of the book, all derived from conf.py's ``edition_languages``.
-
-The first language is the source: its text is the Markdown in ``source/``. Every other
-language is a translation (its text in ``locale/<lang>``) and has a side-by-side view
-beside the source, ``<source>-<lang>``. Nothing else in the project lists languages.
-"""
+"""The editions of the book, all derived from conf.py's ``edition_languages``: the source
+language (``source/``), each translation (``locale/<lang>``) and its side-by-side view beside
+the source, ``<source>-<lang>``. Nothing else in the project lists languages."""
 
 from __future__ import annotations
 
@@ -32,8 +29,7 @@ class Edition:
     view: bool = False
 
     @property
-    def languages(self) -> list[str]:
-        """The languages its pages are written in."""
+    def languages(self) -> list[str]:  # (its pages are written in)
         return self.name.split("-")
 
 
@@ -54,9 +50,8 @@ def is_translation(config: Config) -> bool:
     return config.language != source_language(config)
 
 
-def current(app: Sphinx) -> Edition:
+def current(config: Config) -> Edition:
     """The edition this build writes."""
-    config = app.config
     if config.bilingual_sidebyside and is_translation(config):
         return Edition(f"{source_language(config)}-{config.language}", config.language, view=True)
     return Edition(config.language, config.language)

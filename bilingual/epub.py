@@ -1,11 +1,8 @@
 """EPUB edition: Sphinx's epub theme instead of furo's templates, a description, a reproducible zip.
 
-Sphinx writes the EPUB's zip entries with the files' modification times and modes,
-so two builds of the same commit differ. Here every entry gets the time of
-``SOURCE_DATE_EPOCH`` (which Sphinx already uses for the dates in content.opf) and
-fixed permissions; the entry order (mimetype first, then sorted) is Sphinx's. The
-NCX also gets the book's identifier, which epubcheck requires (NCX-001) and Sphinx
-confuses with the identifier's XML id.
+Every zip entry gets the time of ``SOURCE_DATE_EPOCH`` (as Sphinx's dates in content.opf) and
+fixed permissions, in Sphinx's order; the NCX gets the book's identifier, which epubcheck
+requires (NCX-001) and Sphinx confuses with the identifier's XML id.
 """
 
 from __future__ import annotations
@@ -14,33 +11,20 @@ import html
 import os
 import time
 import zipfile
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from docutils import nodes
+from sphinx.application import Sphinx
 from sphinx.builders.epub3 import Epub3Builder
+from sphinx.config import Config
+from sphinx.environment import BuildEnvironment
+from sphinx.util.typing import ExtensionMetadata
 
 from bilingual.web import edition_root
 
-if TYPE_CHECKING:
-    from sphinx.application import Sphinx
-    from sphinx.config import Config
-    from sphinx.environment import BuildEnvironment
-    from sphinx.util.typing import ExtensionMetadata
-
-#: The earliest date a zip entry can hold.
-ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
-
-
-def zip_date_time() -> tuple[int, int, int, int, int, int] | None:
-    """The entries' timestamp from ``SOURCE_DATE_EPOCH``, or None to keep the files' times."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch is None:
-        return None
-    return max(ZIP_EPOCH, time.gmtime(int(epoch))[:6])
-
 
 class EditionEpub3Builder(Epub3Builder):
-    """Sphinx's EPUB 3 builder, with a valid NCX and a zip that does not depend on when it was built."""
+    """Sphinx's EPUB 3 builder, with a valid NCX and a reproducible zip."""
 
     def prepare_writing(self, docnames: set[str]) -> None:
         """Declare the book's language on every page, so that ``:lang(ko)`` styles apply."""
@@ -54,10 +38,11 @@ class EditionEpub3Builder(Epub3Builder):
 
     def build_epub(self) -> None:
         """Write the zip: mimetype first and stored, then the rest, all with one timestamp."""
-        date_time = zip_date_time()
-        if date_time is None:
+        epoch = os.environ.get("SOURCE_DATE_EPOCH")
+        if epoch is None:
             super().build_epub()
             return
+        date_time = max((1980, 1, 1, 0, 0, 0), time.gmtime(int(epoch))[:6])  # (the earliest a zip holds)
         names = ["mimetype", "META-INF/container.xml", "content.opf", "toc.ncx", *self.files]
         epub_path = self.outdir / f"{self.config.epub_basename}.epub"
         with zipfile.ZipFile(epub_path, "w") as epub:

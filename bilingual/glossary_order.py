@@ -3,21 +3,13 @@
 from __future__ import annotations
 
 import unicodedata
-from typing import TYPE_CHECKING
 
 from docutils import nodes
 from sphinx import addnodes
+from sphinx.application import Sphinx
+from sphinx.util.typing import ExtensionMetadata
 
 from bilingual.editions import is_translation
-
-if TYPE_CHECKING:
-    from sphinx.application import Sphinx
-    from sphinx.util.typing import ExtensionMetadata
-
-
-def sort_key(item: nodes.definition_list_item) -> str:
-    """Order terms the way Sphinx's glossary directive does, on the text now shown."""
-    return unicodedata.normalize("NFD", item[0].astext().lower())
 
 
 def resort_glossaries(app: Sphinx, doctree: nodes.document) -> None:
@@ -25,10 +17,9 @@ def resort_glossaries(app: Sphinx, doctree: nodes.document) -> None:
     if not is_translation(app.config):
         return
     for glossary in doctree.findall(addnodes.glossary):
-        if not glossary.get("sorted"):
-            continue
-        for dlist in glossary.findall(nodes.definition_list):
-            dlist.children = sorted(dlist.children, key=sort_key)
+        for dlist in glossary.findall(nodes.definition_list) if glossary.get("sorted") else ():
+            # (as Sphinx's glossary directive sorts them, on the text now shown)
+            dlist.children.sort(key=lambda item: unicodedata.normalize("NFD", item[0].astext().lower()))
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:

@@ -1,13 +1,10 @@
 """Korean full-text search: index every Hangul word by its prefixes, strip particles from queries.
 
-Sphinx has no Korean search language and falls back to English, which keeps particles on
-words (``중국의``) and makes two-syllable nouns (``중국``) unfindable. Korean attaches
-particles and endings to the end of a word, so the indexer here records every prefix of
-two syllables or more of each Hangul word (``공유자전거에`` gives ``공유``, ``공유자``,
-…, ``공유자전거에``), and the browser's query splitter removes particles and endings from
-the end of each query word (``중국의`` becomes ``중국``). What is left of a query word is
-always a prefix of the word typed, so stripping can only widen what it finds, never lose
-a page (docs/architecture.md, "Korean search").
+Sphinx falls back to English for Korean: particles stay on words (``중국의``) and two-syllable
+nouns (``중국``) are not found. Here the index records every prefix of two syllables or more of
+each Hangul word, and the browser's query splitter strips particles and endings from the end of
+each query word, leaving a prefix of the word typed: it can only widen what is found
+(docs/architecture.md, "Korean search").
 """
 
 from __future__ import annotations
@@ -15,14 +12,11 @@ from __future__ import annotations
 import json
 import re
 from string import Template
-from typing import TYPE_CHECKING
 
+from sphinx.application import Sphinx
 from sphinx.locale import get_translator
 from sphinx.search import SearchLanguage
-
-if TYPE_CHECKING:
-    from sphinx.application import Sphinx
-    from sphinx.util.typing import ExtensionMetadata
+from sphinx.util.typing import ExtensionMetadata
 
 #: Hangul syllables and jamo, as a regular-expression class body (valid in Python and JS).
 HANGUL = "\\u1100-\\u11ff\\u3130-\\u318f\\ua960-\\ua97f\\uac00-\\ud7a3\\ud7b0-\\ud7ff"
@@ -56,27 +50,17 @@ def runs(text: str) -> list[str]:
     return [run for token in _token_re.findall(text) for run in _run_re.findall(token)]
 
 
-def is_hangul(run: str) -> bool:
-    """Whether a run (as :func:`runs` returns it) is Hangul."""
-    return bool(_hangul_re.match(run))
-
-
 def index_terms(run: str) -> list[str]:
     """The terms the index records for one run: every Hangul prefix of two syllables or more."""
-    if not is_hangul(run) or len(run) < MIN_STEM:
+    if not _hangul_re.match(run) or len(run) < MIN_STEM:
         return [run]
     return [run[:end] for end in range(MIN_STEM, len(run) + 1)]
 
 
 def query_term(run: str) -> str:
     """The term a query run is looked up as: a Hangul word without its particles or endings."""
-    if not is_hangul(run):
-        return run
-    for _ in range(MAX_STRIPS):
-        suffix = next(
-            (s for s in SUFFIXES if run.endswith(s) and len(run) - len(s) >= MIN_STEM),
-            None,
-        )
+    for _ in range(MAX_STRIPS if _hangul_re.match(run) else 0):
+        suffix = next((s for s in SUFFIXES if run.endswith(s) and len(run) - len(s) >= MIN_STEM), None)
         if suffix is None:
             break
         run = run[: -len(suffix)]
@@ -129,8 +113,7 @@ class SearchKorean(SearchLanguage):
     lang = "ko"
     language_name = "Korean"
     js_splitter_code = JS_SPLITTER
-    # The splitter already normalises each query word; the stemmer only has to agree
-    # with stem() below, which leaves words alone (the indexer lower-cases them).
+    # The splitter already normalises each query word: the stemmer, as stem(), leaves words alone.
     js_stemmer_code = """
 var Stemmer = function () {
   this.stemWord = (word) => word;
@@ -138,36 +121,23 @@ var Stemmer = function () {
 """
 
     def split(self, input: str) -> list[str]:  # noqa: A002 (Sphinx's signature)
-        """Every index term of every run of *input*."""
         return [term for run in runs(input) for term in index_terms(run)]
 
     def stem(self, word: str) -> str:
-        """Leave words as they are: prefixes already stand in for stems."""
-        return word
-
-
-#: Messages of searchtools.js that Sphinx's own Korean catalog leaves empty, so that a
-#: Korean search page says nothing once it has finished; locale/ko/.../sphinx.po has them.
-SEARCH_MESSAGES = [
-    (
-        "Search finished, found one page matching the search query.",
-        "Search finished, found ${resultCount} pages matching the search query.",
-    ),
-]
+        return word  # (prefixes stand in for stems)
 
 
 def add_search_messages(app: Sphinx) -> None:
-    """Hand searchtools.js the project's translations of the messages Sphinx's catalog lacks."""
+    """Hand searchtools.js the project's translation (locale/ko/…/sphinx.po) of the message that
+    Sphinx's own Korean catalog leaves empty, so that a finished search says nothing."""
     if app.builder.format != "html" or app.config.language != SearchKorean.lang:
         return
-    translator = get_translator("sphinx")
-    messages = {}
-    for singular, plural in SEARCH_MESSAGES:
-        translated = translator.ngettext(singular, plural, 2)
-        if translated != plural:
-            messages[singular] = [translated]
-    if messages:
-        script = f"Object.assign(Documentation.TRANSLATIONS, {json.dumps(messages, ensure_ascii=False)});"
+    singular = "Search finished, found one page matching the search query."
+    plural = "Search finished, found ${resultCount} pages matching the search query."
+    translated = get_translator("sphinx").ngettext(singular, plural, 2)
+    if translated != plural:
+        messages = json.dumps({singular: [translated]}, ensure_ascii=False)
+        script = f"Object.assign(Documentation.TRANSLATIONS, {messages});"
         app.add_js_file(None, body=script, priority=600)  # after translations.js (500)
 
 

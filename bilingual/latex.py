@@ -3,42 +3,32 @@
 from __future__ import annotations
 
 import logging as stdlib_logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.builders import Builder
+from sphinx.config import Config
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.nodes import traverse_parent
 from sphinx.util.texescape import escape
+from sphinx.util.typing import ExtensionMetadata
 
 from bilingual import sidebyside
-from bilingual.editions import source_language
-
-if TYPE_CHECKING:
-    from sphinx.application import Sphinx
-    from sphinx.builders import Builder
-    from sphinx.config import Config
-    from sphinx.util.typing import ExtensionMetadata
+from bilingual.editions import current
 
 logger = logging.getLogger(__name__)
 
 
 def pdf_stem(config: Config) -> str:
-    """Return the file name (without extension) of this language's PDF, e.g. ``name-en``."""
-    suffix = config.language
-    if sidebyside.enabled(config):
-        suffix = f"{source_language(config)}-{config.language}"
-    return f"{config.edition_name}-{suffix}"
+    """The file name (without extension) of this edition's PDF: ``name-en``, ``name-ko-en``."""
+    return f"{config.edition_name}-{current(config).name}"
 
 
-class NoBabelWarningFilter(stdlib_logging.Filter):
+def not_babel_warning(record: stdlib_logging.LogRecord) -> bool:
     """Drop the LaTeX builder's "no Babel option known" warning: kotex, not Babel, sets Korean."""
-
-    def filter(self, record: stdlib_logging.LogRecord) -> bool:
-        return not str(record.msg).startswith("no Babel option known for language")
-
-
-NO_BABEL_WARNING = NoBabelWarningFilter()
+    return not str(record.msg).startswith("no Babel option known for language")
 
 
 def apply_language_settings(app: Sphinx, config: Config) -> None:
@@ -53,28 +43,24 @@ def apply_language_settings(app: Sphinx, config: Config) -> None:
     config.latex_elements = elements
     if "kotex" in elements.get("fontpkg", ""):
         for name in ("sphinx.builders.latex", "sphinx.writers.latex"):
-            logging.getLogger(name).logger.addFilter(NO_BABEL_WARNING)
+            logging.getLogger(name).logger.addFilter(not_babel_warning)
     # Title and author are filled in once the documents are read (see set_document_data).
     config.latex_documents = [(config.root_doc, f"{pdf_stem(config)}.tex", "", "", "manual", True)]
 
 
-def field_lines(body: nodes.Element) -> list[str]:
-    """The text of a field body: one line, or the original and its translation when paired."""
-    paired = [
-        part.astext()
-        for part in body.findall(nodes.container)
-        if {"bilingual-source", "bilingual-target"} & set(part["classes"])
-    ]
-    return paired or [body.astext()]
-
-
 def byline_fields(app: Sphinx, doctree: nodes.document) -> list[tuple[str, list[str]]]:
-    """The (translated) byline of the title document *doctree*: its labelled field list."""
+    """The (translated) byline of the title document: its labelled field list, each value one
+    line, or the original and its translation when paired."""
     if sidebyside.enabled(app.config):
         sidebyside.pair(doctree, app.config)
+    sides = {"bilingual-source", "bilingual-target"}
     for field_list in doctree.findall(nodes.field_list):
         if app.config.pdf_byline_label in field_list["ids"] + field_list["names"]:
-            return [(field[0].astext(), field_lines(field[1])) for field in field_list]
+            fields = []
+            for name, body in field_list:
+                halves = [p.astext() for p in body.findall(nodes.container) if sides & set(p["classes"])]
+                fields.append((name.astext(), halves or [body.astext()]))
+            return fields
     logger.warning(
         "no field list labelled %r in %r for the PDF title page",
         app.config.pdf_byline_label,
@@ -111,24 +97,16 @@ def title_page(title: str, fields: list[tuple[str, list[str]]]) -> str:
 """
 
 
-def document_title(app: Sphinx, doctree: nodes.document) -> str:
-    """The title of the title document; side by side, its original and its translation."""
-    title = app.env.titles[app.config.edition_main_doc].astext()
-    if sidebyside.enabled(app.config):
-        heading = next(doctree.findall(nodes.title), None)
-        original = sidebyside.original_text(heading) if heading is not None else None
-        if original is not None:
-            title = f"{original}{sidebyside.SEPARATOR}{title}"
-    return title
-
-
 def set_document_data(app: Sphinx, builder: Builder) -> None:
     """Give the PDF its translated title, author, title page and metadata before writing."""
     if builder.format != "latex":
         return
     config = app.config
     doctree = app.env.get_doctree(config.edition_main_doc)  # read once: the title, then the byline
-    title = document_title(app, doctree)
+    title = app.env.titles[config.edition_main_doc].astext()
+    heading = next(doctree.findall(nodes.title), nodes.title())
+    if sidebyside.enabled(config) and (source_title := sidebyside.original_text(heading)) is not None:
+        title = f"{source_title}{sidebyside.SEPARATOR}{title}"
     author = config.author  # translated by bilingual.edition_meta
     original = config.edition_source_settings.get("author", author)
     if sidebyside.enabled(config) and author != original:
@@ -141,7 +119,7 @@ def set_document_data(app: Sphinx, builder: Builder) -> None:
     context["release"] = context["releasename"] = ""
     context["preamble"] += (
         rf"\hypersetup{{pdftitle={{{pdf_string(title)}}}, pdfauthor={{{pdf_string(author)}}},"
-        rf" pdflang={{{source_language(config) if sidebyside.enabled(config) else config.language}}}}}"
+        rf" pdflang={{{current(config).languages[0]}}}}}"
         "\n"
     )
 
@@ -182,9 +160,10 @@ class SideBySideColumns(SphinxPostTransform):
     def run(self, **kwargs: Any) -> None:
         if not sidebyside.enabled(self.config):
             return
-        for row in list(self.document.findall(nodes.container)):
-            if "bilingual-row" not in row["classes"]:
-                continue
+        rows = self.document.findall(
+            lambda n: isinstance(n, nodes.container) and "bilingual-row" in n["classes"]
+        )
+        for row in list(rows):
             source, target = row.children
             layout = (
                 "minipage" if any(isinstance(a, IN_ITEM) for a in traverse_parent(row.parent)) else "paracol"

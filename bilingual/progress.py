@@ -1,10 +1,10 @@
 """Translation progress for readers: every lagging passage marked, a notice, and a status table.
 
-A translated page shows a passage whose source changed since it was translated (a fuzzy
-entry, which Sphinx uses: ``gettext_allow_fuzzy_translations``) with a note and a link
-to the current original, and a passage not translated yet in the original, with a note:
-never text that looks current but is not. The status page counts the catalogs with
-sphinx-intl (what `make stats` prints) when it is built, and lists every outdated passage.
+A translated page shows a passage whose source changed since it was translated (a fuzzy entry,
+which Sphinx uses: ``gettext_allow_fuzzy_translations``) with a note and a link to the current
+original, and an untranslated one with a note: never text that looks current but is not. The
+status page counts the catalogs with sphinx-intl (what `make stats` prints) and lists every
+outdated passage.
 """
 
 from __future__ import annotations
@@ -13,29 +13,28 @@ import re
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx import addnodes
+from sphinx.application import Sphinx
 from sphinx.locale import get_translation
 from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import traverse_parent
+from sphinx.util.typing import ExtensionMetadata
 from sphinx_intl.catalog import fuzzy_entries, load_po, translated_entries, untranslated_entries
 
 from bilingual import sidebyside
 from bilingual.editions import is_translation, language_name, source_language
 from bilingual.web import edition_root, relative_url
 
-if TYPE_CHECKING:
-    from sphinx.application import Sphinx
-    from sphinx.util.typing import ExtensionMetadata
-
 _ = get_translation("sphinx")
 #: A MyST label line: ``(column-p5)=``.
 LABEL = re.compile(r"^\((?P<label>[\w:-]+)\)=\s*$")
+STATUS_PAGE = "status"
 
 
 @dataclass
@@ -93,39 +92,25 @@ def document_catalogs(locale_dir: Path, language: str) -> list[Path]:
 
 
 class MetadataIsNotAPassage(SphinxTransform):
-    """A page's front matter (``nosearch: true``) is metadata, not a passage to translate.
+    """Front matter (``nosearch: true``) is not a passage to translate.
 
-    MyST gives it to docutils as a field list at the top of the page, which becomes the
-    docinfo that Sphinx removes from the page after reading. But Sphinx's ``Locale`` counts
-    it first, as untranslated (no catalog has it: ``make gettext`` reads the page after the
-    docinfo is gone), so a fully translated page with front matter said "3 of 5 passages
-    are translated". Sphinx ignores only an ``orphan`` field ("XXX ignore all metadata").
+    Sphinx's ``Locale`` counts the field list that becomes the docinfo before Sphinx removes it,
+    and no catalog has it, so a fully translated page with front matter said "3 of 5 passages".
     """
 
     default_priority = 5  # before Sphinx's Locale (20) looks for messages
 
     def apply(self, **kwargs: object) -> None:
         first = next(iter(self.document.children), None)
-        if isinstance(first, nodes.field_list):  # the field list docutils makes the docinfo
+        if isinstance(first, nodes.field_list):
             for node in first.findall(nodes.TextElement):
                 node["translatable"] = False
 
 
-def anchor_of(node: nodes.Element) -> str:
-    """The fragment of a passage: its own id (a labelled paragraph) or its section's."""
-    for element in traverse_parent(node):
-        if element.get("ids"):
-            return element["ids"][0]
-    return ""
-
-
 class MarkLag(SphinxPostTransform):
-    """Mark each outdated or untranslated passage of a translated page, where readers see it.
+    """Mark each outdated or untranslated passage of a translated page, where readers see it."""
 
-    Before the side-by-side view pairs the passages (which marks its rows itself).
-    """
-
-    default_priority = 4  # bilingual.sidebyside's PairTranslations is 5
+    default_priority = 4  # before bilingual.sidebyside's PairTranslations (5), which marks its rows
 
     def run(self, **kwargs: object) -> None:
         if not is_translation(self.config) or sidebyside.enabled(self.config):
@@ -150,25 +135,21 @@ class MarkLag(SphinxPostTransform):
             node += note
 
     def original_url(self, node: nodes.Element) -> str:
-        """The same passage in the source edition, relative to this page (absolute off the web)."""
+        """The same passage (its own id or its section's) in the source edition, relative on the web."""
         uri = self.app.builder.get_target_uri(self.env.docname)
         here = edition_root(self.config, self.config.language) + uri
         there = edition_root(self.config, source_language(self.config)) + uri.split("#")[0]
-        fragment = anchor_of(node)
+        fragment = next((element["ids"][0] for element in traverse_parent(node) if element.get("ids")), "")
         there += f"#{fragment}" if fragment else ""
         return relative_url(here, there) if self.app.builder.format == "html" else there
 
 
 def add_progress_notice(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Put a notice at the top of a translated page that is not fully translated."""
-    if not is_translation(app.config):
-        return
     progress = doctree.get("translation_progress", {})
     total, translated = progress.get("total", 0), progress.get("translated", 0)
-    if not total or translated >= total:
+    if not is_translation(app.config) or not total or translated >= total:
         return
-    notice = nodes.admonition(classes=["translation-incomplete", "warning"])
-    notice += nodes.title("", _("Partly translated"))
     text = nodes.paragraph()
     text += nodes.Text(
         _(
@@ -178,54 +159,62 @@ def add_progress_notice(app: Sphinx, doctree: nodes.document, docname: str) -> N
         % {"translated": translated, "total": total}
         + " "
     )
-    status = app.config.translation_status_page
-    if status in app.env.all_docs:
-        uri = app.builder.get_relative_uri(docname, status)
+    if STATUS_PAGE in app.env.all_docs:
+        uri = app.builder.get_relative_uri(docname, STATUS_PAGE)
         text += nodes.reference("", _("Translation status"), refuri=uri, internal=True)
-    notice += text
-    section = next(iter(doctree.findall(nodes.section)), None)
-    parent = section if section is not None else doctree
+    notice = nodes.admonition(
+        "", nodes.title("", _("Partly translated")), text, classes=["translation-incomplete", "warning"]
+    )
+    parent = next(iter(doctree.findall(nodes.section)), doctree)
     index = parent.first_child_matching_class(nodes.title)
     parent.insert(0 if index is None else index + 1, notice)
 
 
 #: The table's widths in the PDF, in 52nds of the line, by language (the headers differ):
 #: each header, count and word of a title fits its cell ("Untranslated"; "로컬리티(Locality)의").
+#: (Sphinx's six equal justified columns spread a Korean title over its cell letter by letter.)
 LATEX_WIDTHS = {"ko": (17, 6, 7, 5, 5, 12), "en": (12, 8, 5, 9, 6, 12)}
 
 
-def latex_columns(language: str) -> str:
-    """The PDF table's columns: page titles on the left, figures on the right.
-
-    (Sphinx's default, six equal justified columns, spread a Korean title over its cell
-    character by character, and pushed a header into the margin.)
-    """
-    page, *counts = LATEX_WIDTHS.get(language, LATEX_WIDTHS["en"])
-    spec = rf">{{\raggedright\arraybackslash}}\X{{{page}}}{{52}}"
-    return spec + "".join(rf">{{\raggedleft\arraybackslash}}\X{{{width}}}{{52}}" for width in counts)
+def xref(reftype: str, target: str, refdoc: str, text: str, explicit: bool) -> addnodes.pending_xref:
+    return addnodes.pending_xref(
+        "",
+        nodes.inline("", text),
+        refdomain="std",
+        reftype=reftype,
+        reftarget=target,
+        refdoc=refdoc,
+        refexplicit=explicit,
+        refwarn=True,
+    )
 
 
 class TranslationStatus(SphinxDirective):
     """``{translation-status}``: the ``make stats`` table of each translation, counted at build time."""
 
-    has_content: ClassVar[bool] = False
     option_spec: ClassVar[dict] = {"language": directives.unchanged}
 
     def run(self) -> list[nodes.Node]:
         translations = self.config.edition_languages[1:]
         languages = [self.options["language"]] if "language" in self.options else translations
         locale_dir = Path(self.env.srcdir, self.config.locale_dirs[0])
+        page, *counts = LATEX_WIDTHS.get(self.config.language, LATEX_WIDTHS["en"])
+        spec = rf">{{\raggedright\arraybackslash}}\X{{{page}}}{{52}}"
+        spec += "".join(rf">{{\raggedleft\arraybackslash}}\X{{{width}}}{{52}}" for width in counts)
         result: list[nodes.Node] = [nodes.raw("", r"\begingroup\small", format="latex")]
         for language in languages:
             found = [p for p in document_catalogs(locale_dir, language) if p.stem in self.env.found_docs]
             for path in found:
                 self.env.note_dependency(str(path))
             all_progress = [Progress.of(path, path.stem) for path in found]
-            rows = [[self.page_cell(p.name), *self.counts(p)] for p in all_progress]
+            rows = [
+                [xref("doc", f"/{p.name}", self.env.docname, p.name, False), *self.counts(p)]
+                for p in all_progress
+            ]
             rows.append([nodes.strong("", _("Total")), *self.counts(Progress.total(all_progress))])
             caption = language_name(language, self.config.language) if len(languages) > 1 else None
             result += [
-                addnodes.tabular_col_spec(spec=latex_columns(self.config.language)),
+                addnodes.tabular_col_spec(spec=spec),
                 self.table(rows, caption),
                 *self.outdated_list(all_progress, language),
             ]
@@ -236,46 +225,20 @@ class TranslationStatus(SphinxDirective):
         edition's language."""
         items = nodes.bullet_list(classes=["translation-outdated-list"])
         for progress in all_progress:
+            path = self.env.doc2path(progress.name)
+            lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
             for msgid, msgstr, line in progress.outdated:
-                label = self.label_above(progress.name, line)
+                # The label (``(name)=``) on the line before the passage, if any.
+                label = LABEL.match(lines[line - 2]) if 2 <= line <= len(lines) + 1 else None
                 text = msgid if self.config.language != language else msgstr
                 excerpt = textwrap.shorten(" ".join(text.split()), 80, placeholder=" …")
-                target = ("ref", label) if label else ("doc", f"/{progress.name}")
-                xref = addnodes.pending_xref(
-                    "",
-                    nodes.inline("", excerpt),
-                    refdomain="std",
-                    reftype=target[0],
-                    reftarget=target[1],
-                    refdoc=self.env.docname,
-                    refexplicit=True,
-                    refwarn=True,
-                )
-                items += nodes.list_item("", nodes.paragraph("", "", xref))
+                target = ("ref", label["label"]) if label else ("doc", f"/{progress.name}")
+                link = xref(*target, self.env.docname, excerpt, True)
+                items += nodes.list_item("", nodes.paragraph("", "", link))
         if not items.children:
             return []
         title = nodes.paragraph("", "", nodes.strong("", _("Outdated passages")), translatable=False)
         return [title, items]
-
-    def label_above(self, docname: str, line: int) -> str:
-        """The label (``(name)=``) on the line before a passage of a source page, if any."""
-        path = self.env.doc2path(docname)
-        lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
-        found = LABEL.match(lines[line - 2]) if 2 <= line <= len(lines) + 1 else None
-        return found["label"] if found else ""
-
-    def page_cell(self, docname: str) -> nodes.Node:
-        xref = addnodes.pending_xref(
-            "",
-            refdomain="std",
-            reftype="doc",
-            reftarget=f"/{docname}",
-            refdoc=self.env.docname,
-            refexplicit=False,
-            refwarn=True,
-        )
-        xref += nodes.inline("", docname)
-        return xref
 
     def counts(self, progress: Progress) -> list[nodes.Node]:
         cells: list[nodes.Node] = [nodes.Text(str(progress.entries[state])) for state in Progress.STATES]
@@ -285,32 +248,28 @@ class TranslationStatus(SphinxDirective):
 
     def table(self, rows: list[list[nodes.Node]], caption: str | None) -> nodes.table:
         headers = [_("Page"), _("Translated"), _("Fuzzy"), _("Untranslated"), _("Obsolete"), _("Characters")]
-        table = nodes.table(classes=["translation-status"])
-        if caption:
-            table += nodes.title("", caption, translatable=False)
-        group = nodes.tgroup(cols=len(headers))
-        table += group
-        group.extend(nodes.colspec(colwidth=1) for _ in headers)
-        head, body = nodes.thead(), nodes.tbody()
-        group += head
-        group += body
-        head += nodes.row("", *(nodes.entry("", nodes.paragraph("", h)) for h in headers))
+        group = nodes.tgroup("", *(nodes.colspec(colwidth=1) for _ in headers), cols=len(headers))
+        group += nodes.thead("", nodes.row("", *(nodes.entry("", nodes.paragraph("", h)) for h in headers)))
+        group += nodes.tbody()
         for page, *counts in rows:
             # Sphinx wraps each cell in a box that justifies its lines again: a page title
             # that wraps is set ragged right from inside (the PDF only).
             ragged = nodes.raw("", r"\raggedright ", format="latex")
-            body += nodes.row(
+            group[-1] += nodes.row(
                 "",
                 nodes.entry("", nodes.paragraph("", "", ragged, page)),
                 *(nodes.entry("", nodes.paragraph("", "", c)) for c in counts),
             )
+        table = nodes.table(classes=["translation-status"])
+        if caption:
+            table += nodes.title("", caption, translatable=False)
+        table += group
         return table
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("bilingual.sidebyside")
     app.setup_extension("bilingual.web")
-    app.add_config_value("translation_status_page", "status", "html", types=[str])
     app.add_post_transform(MarkLag)
     app.add_directive("translation-status", TranslationStatus)
     app.add_transform(MetadataIsNotAPassage)

@@ -2,29 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from docutils import nodes
+from sphinx.application import Sphinx
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
+from sphinx.util.nodes import traverse_parent
+from sphinx.util.typing import ExtensionMetadata
 
 from bilingual.editions import is_translation
 
-if TYPE_CHECKING:
-    from sphinx.application import Sphinx
-    from sphinx.util.typing import ExtensionMetadata
-
 logger = logging.getLogger(__name__)
-
-
-def from_translation(node: nodes.Node) -> nodes.Element | None:
-    """The translated element *node* sits in, if any (Sphinx marks them ``translated``)."""
-    parent = node.parent
-    while parent is not None:
-        if parent.get("translated") is True:
-            return parent
-        parent = parent.parent
-    return None
 
 
 class EscapeTranslatedRawHtml(SphinxTransform):
@@ -37,10 +26,9 @@ class EscapeTranslatedRawHtml(SphinxTransform):
             return
         catalog = f"locale/{self.config.language}/LC_MESSAGES/{self.env.current_document.docname}.po"
         for raw in list(self.document.findall(nodes.raw)):
-            if "html" not in raw.get("format", "").split():
-                continue
-            message = from_translation(raw)
-            if message is None:
+            # The translated element it sits in, if any (Sphinx marks them ``translated``).
+            message = next((e for e in traverse_parent(raw.parent) if e.get("translated") is True), None)
+            if message is None or "html" not in raw.get("format", "").split():
                 continue
             logger.warning(
                 "raw HTML %r from the translation in %s was escaped; remove it from the msgstr",

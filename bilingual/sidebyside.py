@@ -1,54 +1,36 @@
 """Side-by-side alignment: every translatable block paired with its source, in one place.
 
-In every build of a translation, each translated message keeps a copy of its
-source-language original (and whether it is ``translated``, ``outdated`` (a fuzzy
-entry: the source changed since) or ``missing`` in the catalog) in the doctree. When
-the doctree is written with
-``bilingual_sidebyside = True``, block messages (paragraphs, list items, glossary
-definitions, field bodies) become a row::
-
-    container.bilingual-row.bilingual-<status>#<anchor>
-        container.bilingual-source.language-ko   (the original, with its markup)
-        container.bilingual-target.language-en   (the translation)
-
-and messages that must stay in place (section titles, glossary terms, field names)
-hold both texts as two inlines, ``inline.bilingual-source`` and
-``inline.bilingual-target``; otherwise the copies are dropped. The HTML and LaTeX
-writers render these generic nodes with CSS and with LaTeX environments named after
-the classes, so every output format shows the same pairs.
-
-Pairing happens when a page is written, not when it is read, so the English edition
-and the side-by-side view share one set of doctrees: the ``sidebyside`` builder, run on
-the translation's doctrees after its HTML build, writes the view without reading the
-sources again.
+Every build of a translation keeps on each translated node a copy of its original and its
+status (``translated``, ``outdated``: a fuzzy entry, or ``missing``). Written with
+``bilingual_sidebyside = True``, a block message becomes a ``container.bilingual-row`` of a
+``bilingual-source`` and a ``bilingual-target`` container; a title, term or field name holds
+both texts as two inlines. Pairing happens when a page is written, so the edition and its
+side-by-side view (the ``sidebyside`` builder) share one set of doctrees.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from babel.messages.pofile import read_po
 from docutils import nodes
 from docutils.utils import new_document
+from sphinx.application import Sphinx
 from sphinx.builders.html import StandaloneHTMLBuilder
+from sphinx.config import Config
 from sphinx.locale import _
 from sphinx.search import js_index
 from sphinx.transforms import SphinxSmartQuotes, SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.i18n import docname_to_domain
 from sphinx.util.nodes import extract_messages
+from sphinx.util.typing import ExtensionMetadata
 
 from bilingual.editions import is_translation, source_language
-
-if TYPE_CHECKING:
-    from collections.abc import Iterable
-
-    from sphinx.application import Sphinx
-    from sphinx.config import Config
-    from sphinx.util.typing import ExtensionMetadata
 
 #: Messages that cannot be wrapped in a row and get two inlines instead.
 INLINE_PAIRED = (nodes.title, nodes.term, nodes.field_name, nodes.rubric)
@@ -57,11 +39,6 @@ ORIGINAL = "bilingual_original"
 SEPARATOR = " / "
 #: What Sphinx's smart quotes change ("qDe": quotes, dashes, ellipses); other originals are left alone.
 SMARTENED = re.compile(r"[\"'`]|--|\.\.\.")
-#: What a reviewer sees under a pair whose translation is not in use.
-STATUS_LABELS = {
-    "outdated": lambda: _("Outdated translation: the original has changed since it was translated."),
-    "missing": lambda: _("Not translated yet: the original is shown."),
-}
 
 
 def enabled(config: Config) -> bool:
@@ -69,18 +46,11 @@ def enabled(config: Config) -> bool:
     return bool(config.bilingual_sidebyside) and is_translation(config)
 
 
-def anchor(message: str) -> str:
-    """A fragment that stays put when other messages are added or moved."""
-    return "pair-" + hashlib.sha1(message.encode("utf-8")).hexdigest()[:8]
-
-
 class KeepOriginals(SphinxTransform):
     """Keep each translatable node's original before the i18n transform replaces its content.
 
-    Not a copy: the node without its children, and its list of children. ``Locale``
-    gives a translated node a new list and leaves the old one whole, so that list is the
-    original's content; a node it left alone still has the list, and `RecordStatus`
-    copies it then, before any later transform changes it.
+    Not a copy: the node without its children, and its list of children, which ``Locale``
+    replaces (and leaves whole) only if it translates the node; `RecordStatus` copies the rest.
     """
 
     default_priority: ClassVar[int] = 19  # sphinx.transforms.i18n.Locale is 20
@@ -123,11 +93,8 @@ class RecordStatus(SphinxTransform):
         self.quote(originals)
 
     def quote(self, originals: list[nodes.Element]) -> None:
-        """Give the originals the typographic quotes of their language, as in their own edition.
-
-        They sit outside the page, where Sphinx's smart quotes (which follow each node's
-        ``language-*`` class) do not reach: run them over a document of their own.
-        """
+        """Give the originals, which sit outside the page where Sphinx's smart quotes do not reach,
+        the quotes of their language, as in their own edition."""
         originals = [original for original in originals if SMARTENED.search(original.astext())]
         if not originals:
             return
@@ -142,8 +109,7 @@ class RecordStatus(SphinxTransform):
                 node.document = self.document
 
     def fuzzy_messages(self) -> set[str]:
-        """The messages of the page's catalog that are fuzzy: Sphinx uses their translations
-        (``gettext_allow_fuzzy_translations``), which the source has changed since."""
+        """The fuzzy messages of the page's catalog (Sphinx uses them: the source changed since)."""
         domain = docname_to_domain(self.env.current_document.docname, self.config.gettext_compact)
         for locale_dir in self.config.locale_dirs:
             path = Path(self.env.srcdir, locale_dir, self.config.language, "LC_MESSAGES", f"{domain}.po")
@@ -190,49 +156,43 @@ def pair(document: nodes.Node, config: Config) -> None:
         row += nodes.container("", original, classes=["bilingual-source", f"language-{source_lang}"])
         node.parent.replace(node, row)  # not replace_self: the row takes none of its classes
         target = nodes.container("", node, classes=["bilingual-target", f"language-{target_lang}"])
-        if status != "translated":
-            target += nodes.paragraph("", STATUS_LABELS[status](), classes=["bilingual-status"])
+        if status != "translated":  # (what a reviewer sees under a translation not in use)
+            label = {
+                "outdated": _("Outdated translation: the original has changed since it was translated."),
+                "missing": _("Not translated yet: the original is shown."),
+            }[status]
+            target += nodes.paragraph("", label, classes=["bilingual-status"])
         row += target
         rows.append((row, message))
-    # Rows without a label of their own get an anchor made from their message.
+    # Rows without a label of their own get an anchor made from their message, which stays put
+    # when other messages are added or moved.
     seen: dict[str, int] = {}
     for row, message in rows:
         if row["ids"]:
             continue
-        base = anchor(message)
+        base = "pair-" + hashlib.sha1(message.encode("utf-8")).hexdigest()[:8]
         seen[base] = seen.get(base, 0) + 1
         row["ids"] = [base if seen[base] == 1 else f"{base}-{seen[base]}"]
 
 
-def drop_originals(document: nodes.Node) -> None:
-    """Remove the kept originals from a page that is not written side by side."""
-    for node in document.findall(nodes.TextElement):
-        node.attributes.pop(ORIGINAL, None)
-
-
 class PairTranslations(SphinxPostTransform):
-    """When a page is written: pair its messages side by side, or drop the originals.
+    """When a page is written: pair its messages side by side, or drop the originals."""
 
-    It runs before references are resolved (Sphinx's ``ReferencesResolver`` has
-    priority 10), so that cross-references inside the originals are resolved too.
-    """
-
-    default_priority = 5
+    default_priority = 5  # before ReferencesResolver (10): references in the originals are resolved too
 
     def run(self, **kwargs: Any) -> None:
         if enabled(self.config):
             pair(self.document, self.config)
         else:
-            drop_originals(self.document)
+            for node in self.document.findall(nodes.TextElement):
+                node.attributes.pop(ORIGINAL, None)
 
 
 class SideBySideBuilder(StandaloneHTMLBuilder):
-    """The side-by-side view of a translation, written from the translation's doctrees.
+    """The side-by-side view of a translation, written from its doctrees after its HTML build.
 
-    Run with the translation's doctree directory after its HTML build, it reads nothing
-    again and writes the pages whose doctree is newer than their view page, as well as
-    those the HTML builder would write. It feeds no search index of its own: the
-    publisher gives it the editions' indexes, merged (`merge_search_indexes`).
+    It writes the pages whose doctree is newer than their view page, and no search index:
+    the publisher gives it the editions' indexes, merged (`merge_search_indexes`).
     """
 
     name = "sidebyside"
@@ -265,14 +225,9 @@ SEARCH_INDEX = "searchindex.js"
 
 
 def merge_search_indexes(view: Path, editions: list[Path]) -> None:
-    """Write the view's search index from the editions' (the translation's last).
-
-    The view's document names, page titles, objects and index entries are the
-    translation's (its navigation and titles are); each term, title term and section
-    title of any edition leads to the same documents and sections in the view. So a
-    Korean word is found as the Korean edition finds it (by its prefixes, see
-    `bilingual.korean_search`), an English word as the English edition does.
-    """
+    """Write the view's search index from the editions' (the translation's last, whose names,
+    titles and objects the view has): any edition's terms and section titles lead to the same
+    places in the view, so each word is found as its own edition finds it."""
     indexes = [js_index.loads((edition / SEARCH_INDEX).read_text(encoding="utf-8")) for edition in editions]
     merged = indexes[-1]
     numbers = {name: number for number, name in enumerate(merged["docnames"])}

@@ -1,13 +1,10 @@
-"""What Sphinx reads without a word but renders wrong: emphasis CommonMark cannot close, and
-decomposed Hangul. Each is a warning naming the source file and line, given while reading.
+"""Warnings, while reading, of what Sphinx renders wrong without a word: emphasis CommonMark
+cannot close, and decomposed Hangul.
 
-CommonMark closes ``**`` only where it is right-flanking: after a letter, or after punctuation
-only if a space or punctuation follows. A Korean particle follows its word directly, so in
-``**서비스(service)**는`` the closing ``**`` sits between ``)`` and ``는``: no strong, and both
-editions print the asterisks (commonmark-spec issue 650). A role followed directly by a
-particle renders as written: ``{strong}`서비스(service)`는`` (docutils' ``strong`` and
-``emphasis`` roles). Decomposed Hangul (NFD, as some systems type it) looks the same but is
-other characters: search and the catalog checks miss it.
+CommonMark closes ``**`` after punctuation only if a space or punctuation follows, so in
+``**서비스(service)**는`` (a particle follows its word directly) both editions print the
+asterisks (commonmark-spec issue 650); a role renders as written: ``{strong}`서비스(service)`는``.
+Decomposed Hangul (NFD, as some systems type it) looks the same, but search and the checks miss it.
 """
 
 from __future__ import annotations
@@ -15,31 +12,26 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any, NamedTuple
 
+from markdown_it import MarkdownIt
 from markdown_it.common.utils import isMdAsciiPunct, isPunctChar
 from markdown_it.renderer import RendererHTML
-from markdown_it.rules_inline import emphasis
+from markdown_it.rules_inline import StateInline, emphasis
+from markdown_it.token import Token
+from myst_parser.config.main import MdParserConfig
 from myst_parser.parsers.mdit import create_md_parser
+from sphinx.application import Sphinx
 from sphinx.util import logging
+from sphinx.util.typing import ExtensionMetadata
 
 from bilingual.editions import is_translation
 
-if TYPE_CHECKING:
-    from markdown_it import MarkdownIt
-    from markdown_it.rules_inline import StateInline
-    from markdown_it.token import Token
-    from myst_parser.config.main import MdParserConfig
-    from sphinx.application import Sphinx
-    from sphinx.util.typing import ExtensionMetadata
-
 logger = logging.getLogger(__name__)
 
-#: The key, in a delimiter token's meta, of where its run starts in the inline source.
-RUN = "delimiter_run"
-#: The key, in the parse's env, of what `record_unclosed` finds.
-UNCLOSED = "unclosed_emphasis"
+#: Where a delimiter token's run starts in the inline source (in its meta), and what
+#: `record_unclosed` finds (in the parse's env).
+RUN, UNCLOSED = "delimiter_run", "unclosed_emphasis"
 #: What a delimiter run of each length marks, and the role that marks it whatever follows.
 KINDS = {1: ("emphasis", "emphasis"), 2: ("strong", "strong")}
 #: A word, as a message shows it (without quotes or punctuation around it).
@@ -48,8 +40,7 @@ WORD = re.compile(r"[^\s\"'`“”‘’.,;:!?()\[\]{}<>]+")
 ROLE_TEXT = re.compile(r"[^`*_\[\]{}<>\\]+")
 
 
-@dataclass(frozen=True)
-class UnclosedEmphasis:
+class UnclosedEmphasis(NamedTuple):
     """Emphasis or strong whose delimiters CommonMark left as text, and what to write instead."""
 
     line: int  # of the opening delimiter, from 1
@@ -75,12 +66,11 @@ def tokenize_emphasis(state: StateInline, silent: bool) -> bool:
 
 
 def record_unclosed(state: StateInline) -> None:
-    """Once emphasis is paired, pair the delimiter runs as their writer meant them, and keep
-    each pair that did not become emphasis (left as text, or paired otherwise).
+    """Pair the delimiter runs as their writer meant them, and keep each pair that did not
+    become emphasis (left as text, or paired otherwise).
 
     A run opens if a non-space follows it (an underscore run if no letter or digit precedes it
-    either: ``snake_case``), and the next run of the same delimiters closes it if a non-space
-    precedes that one.
+    either: ``snake_case``); the next same run closes it if a non-space precedes that one.
     """
     runs: dict[int, list[Token]] = {}
     for token in state.tokens:
@@ -155,7 +145,7 @@ def unclosed_emphasis(md: MarkdownIt, text: str) -> list[UnclosedEmphasis]:
         if token.type == "inline":
             first = token.map[0] if token.map else 0
             ours = dict.fromkeys(each for src, each in env.get(UNCLOSED, []) if src is token.content)
-            found += [replace(each, line=first + each.line + 1) for each in ours]
+            found += [each._replace(line=first + each.line + 1) for each in ours]
     return found
 
 
@@ -170,8 +160,8 @@ def decomposed(text: str) -> Iterator[tuple[int, str]]:
 
 
 def check_source(app: Sphinx, docname: str, source: list[str]) -> None:
-    """Warn about decomposed text in a source and, in Markdown, about emphasis left as text
-    (in the source language's build only: a translation's pages are its catalogs')."""
+    """Warn about decomposed text and, in Markdown, emphasis left as text (in the source
+    language's build only: a translation's text is in its catalogs)."""
     if is_translation(app.config):
         return
     for line, word in decomposed(source[0]):

@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
+from urllib.parse import urlsplit
 
+from sphinx.application import Sphinx
 from sphinx.locale import _
+from sphinx.util.typing import ExtensionMetadata
 
 from bilingual import editions
 from bilingual.web import edition_root, relative_url
-
-if TYPE_CHECKING:
-    from sphinx.application import Sphinx
-    from sphinx.util.typing import ExtensionMetadata
-
-
-def edition_label(edition: editions.Edition, translations: int, page_language: str) -> str:
-    """What the switcher calls an edition: its language's name in itself, or "Side by side"."""
-    if not edition.view:
-        return editions.language_name(edition.language)
-    if translations == 1:
-        return _("Side by side")
-    return _("Side by side: %s") % editions.language_name(edition.language, page_language)
 
 
 def add_alternates(
@@ -29,22 +19,20 @@ def add_alternates(
     """Put this page in every edition, and the edition's title, into the template context."""
     config = app.config
     uri = app.builder.get_target_uri(pagename)
-    current = editions.current(app)
+    current = editions.current(config)
     here = edition_root(config, current.name) + uri
-    all_editions = editions.editions(config.edition_languages)
-    links = [
-        {
-            "lang": None if edition.view else edition.language,
-            "name": edition_label(edition, len(config.edition_languages) - 1, config.language),
-            "url": relative_url(here, edition_root(config, edition.name) + uri),
-            "href": edition_root(config, edition.name) + uri,
-            "current": edition == current,
-        }
-        for edition in all_editions
-    ]
-    context["edition_links"] = links
-    context["edition_alternates"] = [link for link in links if link["lang"]]
-    context["edition_default"] = links[0]
+    served_anywhere = pagename == getattr(config, "notfound_pagename", None)  # (the 404 page)
+    links = context["edition_links"] = []
+    for edition in editions.editions(config.edition_languages):
+        name = editions.language_name(edition.language)  # (in itself: 한국어, English, Français)
+        if edition.view and len(config.edition_languages) == 2:
+            name = _("Side by side")
+        elif edition.view:
+            name = _("Side by side: %s") % editions.language_name(edition.language, config.language)
+        href = edition_root(config, edition.name) + uri
+        url = urlsplit(href).path if served_anywhere else relative_url(here, href)
+        lang = None if edition.view else edition.language
+        links.append({"lang": lang, "name": name, "url": url, "href": href, "current": edition == current})
     if config.root_doc in app.env.titles:
         context["docstitle"] = app.env.titles[config.root_doc].astext()
 

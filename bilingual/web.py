@@ -1,13 +1,9 @@
 """Web addresses per edition: canonical URLs, link previews and the 404 page.
 
-On a static host (``edition_host = "site"``), conf.py's ``html_baseurl`` is the site's
-root and each edition lives under ``<root>/<edition>/``. On Read the Docs
-(``"readthedocs"``), each language is a project of its own, ``html_baseurl`` is the
-address of the one being built (``…/ko/latest/``), the other languages' are the same
-with their language, and a side-by-side view lives in its translation's project
-(``…/en/latest/ko-en/``). From that, this derives the canonical URL of every page, the
-Open Graph URL and locale tags and the URL prefix of the 404 page (which must work at
-any depth).
+On a static host (``edition_host = "site"``) each edition lives under ``<html_baseurl><edition>/``.
+On Read the Docs each language is a project of its own at ``html_baseurl`` (``…/ko/latest/``),
+the others the same with their language, and a view lives in its translation's project
+(``…/en/latest/ko-en/``).
 """
 
 from __future__ import annotations
@@ -15,19 +11,17 @@ from __future__ import annotations
 import html
 import posixpath
 import textwrap
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
 from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.config import Config
 from sphinx.locale import _
 from sphinx.util.nodes import traverse_parent
+from sphinx.util.typing import ExtensionMetadata
 
 from bilingual import editions
-
-if TYPE_CHECKING:
-    from sphinx.application import Sphinx
-    from sphinx.config import Config
-    from sphinx.util.typing import ExtensionMetadata
 
 #: Longest description a link preview gets, in characters.
 DESCRIPTION_LENGTH = 200
@@ -42,13 +36,6 @@ def edition_root(config: Config, edition: str) -> str:
     return root if edition == project else f"{root}{edition}/"
 
 
-def downloads_root(config: Config, edition: str) -> str:
-    """The absolute URL of the directory an edition's downloads are published in."""
-    if config.edition_host != "readthedocs":
-        return f"{config.html_baseurl.rstrip('/')}/downloads/"
-    return edition_root(config, edition.rsplit("-", 1)[-1]) + "downloads/"
-
-
 def relative_url(page: str, target: str) -> str:
     """The link from the page at URL *page* to URL *target*, relative if both are on one host."""
     here, there = urlsplit(page), urlsplit(target)
@@ -59,21 +46,18 @@ def relative_url(page: str, target: str) -> str:
     return relative + (f"#{there.fragment}" if there.fragment else "")
 
 
-def open_graph_tags(config: Config) -> list[str]:
-    """Locale and card tags that sphinxext-opengraph does not write itself."""
+def derive_addresses(app: Sphinx, config: Config) -> None:
+    """Point every web-facing setting at this language's part of the site; add the locale and
+    card tags that sphinxext-opengraph does not write itself."""
+    root = edition_root(config, config.language)
     others = [lang for lang in config.edition_languages if lang != config.language]
-    return [
+    config.ogp_site_url = root
+    config.ogp_custom_meta_tags = [
+        *config.ogp_custom_meta_tags,
         f'<meta property="og:locale" content="{editions.og_locale(config.language)}" />',
         *(f'<meta property="og:locale:alternate" content="{editions.og_locale(o)}" />' for o in others),
         '<meta name="twitter:card" content="summary" />',
     ]
-
-
-def derive_addresses(app: Sphinx, config: Config) -> None:
-    """Point every web-facing setting at this language's part of the site."""
-    root = edition_root(config, config.language)
-    config.ogp_site_url = root
-    config.ogp_custom_meta_tags = [*config.ogp_custom_meta_tags, *open_graph_tags(config)]
     config.notfound_urls_prefix = urlsplit(root).path
 
 
@@ -88,12 +72,7 @@ def add_canonical_url(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
     """Give each page its canonical URL: the page in its language's edition (a view's too)."""
-    config = app.config
-    context["pageurl"] = edition_root(config, config.language) + app.builder.get_target_uri(pagename)
-    if pagename == config.notfound_pagename:
-        # The 404 page is served at any depth: its switcher links must be absolute paths.
-        for link in context.get("edition_links", []):
-            link["url"] = urlsplit(link["href"]).path
+    context["pageurl"] = edition_root(app.config, app.config.language) + app.builder.get_target_uri(pagename)
 
 
 def page_description(doctree: nodes.document) -> str:
