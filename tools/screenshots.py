@@ -15,6 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bilingual.editions import project_languages  # noqa: E402
 from tools.browser import PAGE_TYPES, SEARCH_QUERY, PageWithErrors, launch_chromium, serve  # noqa: E402
 
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "mobile": {"width": 375, "height": 812}}
@@ -25,13 +26,16 @@ PAGES = {name: path for name, path in PAGE_TYPES.items() if name != "genindex"}
 
 def shots() -> list[tuple[str, str]]:
     """(file stem, path) of every page to photograph."""
+    source, *translations = languages = project_languages(ROOT)
     items = [("chooser", "index.html")]
-    for lang in ["ko", "en"]:
+    for lang in languages:
         items += [
-            (f"{lang}-{name}", f"{lang}/{path.format(query=SEARCH_QUERY[lang])}")
+            (f"{lang}-{name}", f"{lang}/{path.format(query=SEARCH_QUERY.get(lang))}")
             for name, path in PAGES.items()
+            if name != "search" or lang in SEARCH_QUERY  # (a query known to find something)
         ]
-    items += [(f"ko-en-{name}", f"ko-en/{PAGES[name]}") for name in ("landing", "column", "glossary")]
+    for view in (f"{source}-{lang}" for lang in translations):
+        items += [(f"{view}-{name}", f"{view}/{PAGES[name]}") for name in ("landing", "column", "glossary")]
     return items
 
 
