@@ -34,10 +34,7 @@ def stats_table(all_progress: list[Progress]) -> str:
         chars = f"{progress.chars['translated']}/{progress.source_chars}"
         rows.append([progress.name, *counts, chars, f"{progress.percent:.1f}"])
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = [
-        "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths)))
-        for row in rows
-    ]
+    lines = ["  ".join([row[0].ljust(widths[0]), *map(str.rjust, row[1:], widths[1:])]) for row in rows]
     rule = "  ".join("-" * w for w in widths)
     return "\n".join([lines[0], rule, *lines[1:-1], rule, lines[-1]])
 
@@ -47,16 +44,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=ROOT, help="the project (default: this checkout)")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("check", help="run the catalog gate").add_argument("files", nargs="*", type=Path)
-    commands.add_parser("stats", help="translation progress per catalog").add_argument(
-        "--json", action="store_true"
-    )
+    stats = commands.add_parser("stats", help="translation progress per catalog")
+    stats.add_argument("--json", action="store_true")
     update = commands.add_parser("update", help="merge new templates into the catalogs")
     update.add_argument("--pot-dir", type=Path, default=ROOT / "build" / "gettext")
     commands.add_parser("format", help="rewrap the catalogs").add_argument("files", nargs="*", type=Path)
     args = parser.parse_args(argv)
-    root = args.root.resolve()
-    project = Project(root)
-    translations = project_languages(root)[1:]
+    project = Project(args.root.resolve())
+    translations = project_languages(project.root)[1:]
+    catalogs = {lang: document_catalogs(project.locale_dir, lang) for lang in translations}
 
     if args.command == "check":
         problems = check_catalogs(project, [path.resolve() for path in args.files] or None)
@@ -64,27 +60,19 @@ def main(argv: list[str] | None = None) -> int:
             from tools.pocheck import templates
 
             problems += templates.check(project, translations)
-        print("\n".join(map(str, problems)) if problems else "", end="\n" if problems else "")
-        count = len(args.files or project.all_catalogs())
-        summary = (
-            f"{len(problems)} problem(s) in {count} catalog(s)" if problems else f"{count} catalog(s) OK"
-        )
+        print(*problems, sep="\n", end="\n" if problems else "")
+        count = f"{len(args.files or project.all_catalogs())} catalog(s)"
+        summary = f"{len(problems)} problem(s) in {count}" if problems else f"{count} OK"
         print(f"check-po: {summary}", file=sys.stderr)
         return 1 if problems else 0
     if args.command == "stats":
-        for language in translations:
-            found = document_catalogs(project.locale_dir, language)
+        for language, found in catalogs.items():
             all_progress = [Progress.of(path, project.relative(path)) for path in found]
-            if args.json:
-                total = Progress.total(all_progress)
-                data = {
-                    "catalogs": [vars(p) for p in all_progress],
-                    "total": vars(total),
-                    "percent": round(total.percent, 1),
-                }
-                print(json.dumps({language: data}, ensure_ascii=False, indent=2))
-            else:
-                print(stats_table(all_progress))
+            total = Progress.total(all_progress)
+            data = {"catalogs": [vars(p) for p in all_progress], "total": vars(total)}
+            data["percent"] = round(total.percent, 1)
+            table = stats_table(all_progress)
+            print(json.dumps({language: data}, ensure_ascii=False, indent=2) if args.json else table)
         return 0
     if args.command == "update":
         pots = sorted(args.pot_dir.rglob("*.pot"))
@@ -93,17 +81,11 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         for language in translations:
             for pot in pots:
-                po = (
-                    project.locale_dir
-                    / language
-                    / "LC_MESSAGES"
-                    / pot.relative_to(args.pot_dir).with_suffix(".po")
-                )
+                po = project.locale_dir / language / "LC_MESSAGES" / pot.relative_to(args.pot_dir)
+                po = po.with_suffix(".po")
                 print(f"{update_catalog(pot, po, language):9} {project.relative(po)}")
         return 0
-    for path in args.files or [
-        p for lang in translations for p in document_catalogs(project.locale_dir, lang)
-    ]:
+    for path in args.files or [path for found in catalogs.values() for path in found]:
         if format_catalog(path):
             print(f"formatted {project.relative(path)}")
     return 0

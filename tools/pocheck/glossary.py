@@ -6,9 +6,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-import polib
-
-from tools.pocheck.catalogs import Entry, Problem, Project
+from tools.pocheck.catalogs import Entry, Problem, Project, read_catalog
 from tools.pocheck.myst import analyse
 
 GLOSSARY_BLOCK = re.compile(r"^```\{glossary\}[^\n]*\n(?P<body>.*?)^```", re.MULTILINE | re.DOTALL)
@@ -21,9 +19,10 @@ def read_glossary(root: Path, language: str) -> dict[str, str]:
     catalog = root / "locale" / language / "LC_MESSAGES" / "glossary.po"
     if not source.exists() or not catalog.exists():
         return {}
-    translated = {e.msgid: e.msgstr for e in polib.pofile(str(catalog)) if e.msgstr and not e.fuzzy}
-    terms = glossary_terms(source.read_text(encoding="utf-8"))
-    return {term: translated[term] for term in terms if term in translated}
+    translated = {m.id: m.string for m in read_catalog(catalog) if m.id and m.string and not m.fuzzy}
+    return {
+        term: translated[term] for term in glossary_terms(source.read_text("utf-8")) if term in translated
+    }
 
 
 def glossary_terms(text: str) -> list[str]:
@@ -53,32 +52,26 @@ def source_pattern(term: str) -> re.Pattern[str]:
 
 @cache
 def longest_first(terms: tuple[str, ...]) -> list[tuple[str, str]]:
-    """The glossary's terms, longest first (a shorter term inside a longer one is not a
-    second term), each with its case-folded text."""
+    """The glossary's terms, longest first, each with its case-folded text."""
     return [(term, term.casefold()) for term in sorted(terms, key=len, reverse=True)]
 
 
 def check(project: Project, entry: Entry) -> list[Problem]:
     """Each glossary term of the msgid, longest first, needs its translation in the msgstr.
 
-    A term's pattern (any case) can match only where its case-folded text is in the
-    case-folded source, and that quicker look comes first; a source whose case folding
-    changes its length (ß, İ) gets the patterns alone.
+    A term can be in the source only if its case-folded text is in the case-folded source,
+    a quicker look than its pattern's (not when case folding changes the length: ß, İ).
     """
-    glossary = project.glossary(entry.language)
-    source = analyse(entry.msgid).visible_text
-    target = analyse(entry.msgstr).visible_text
+    glossary = read_glossary(project.root, entry.language)
+    source, target = analyse(entry.msgid).visible_text, analyse(entry.msgstr).visible_text
     problems = []
     folded = source.casefold()
     for term, folded_term in longest_first(tuple(glossary)):
-        if folded_term not in folded and len(folded) == len(source):
-            continue
         pattern = source_pattern(term)
-        if not pattern.search(source):
+        if (folded_term not in folded and len(folded) == len(source)) or not pattern.search(source):
             continue
         source = pattern.sub(" ", source)  # a shorter term inside this one is not a second term
-        folded = source.casefold()
-        translation = glossary[term]
+        folded, translation = source.casefold(), glossary[term]
         if not translation_pattern(translation).search(target):
             problems.append(
                 entry.problem(

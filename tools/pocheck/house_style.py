@@ -1,10 +1,5 @@
-"""The house style's rules that a program can apply exactly (docs/translating.md, "House style").
-
-In what readers see of an English msgstr: curly quotation marks and apostrophes; the column's
-title and "Expert Column" as the house style spells them; 우리 as we, us or our; each company
-described as its glossary note describes it, never by a synonym the house style forbids. Each
-problem is style, with what to write instead.
-"""
+"""The house style's rules that a program can apply exactly (docs/translating.md, "House style"),
+on what readers see of an English msgstr; each problem is style, with what to write instead."""
 
 from __future__ import annotations
 
@@ -14,9 +9,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import polib
-
-from tools.pocheck.catalogs import STYLE, Entry, Problem, Project
+from tools.pocheck.catalogs import STYLE, Entry, Problem, Project, read_catalog
 from tools.pocheck.glossary import glossary_terms, read_glossary
 from tools.pocheck.myst import analyse
 
@@ -83,7 +76,7 @@ def companies(root: Path, language: str) -> list[Company]:
     section = COMPANIES.search(glossary.read_text(encoding="utf-8")) if glossary.exists() else None
     if section is None or not catalog.exists():
         return []
-    notes = [DESCRIPTION.match(entry.msgstr) for entry in polib.pofile(str(catalog)) if not entry.fuzzy]
+    notes = [DESCRIPTION.match(m.string) for m in read_catalog(catalog) if m.id and not m.fuzzy]
     described = {note["headword"]: note["descriptor"] for note in notes if note}
     names = read_glossary(root, language)
     terms = [term for term in glossary_terms(section["section"]) if term in described and term in names]

@@ -19,8 +19,6 @@ STRAYS = (
     ("](", "a broken link ](", "write the link as [text](target)"),
     ("*", "an unclosed * (emphasis)", "close it with *"),
 )
-
-
 #: How a translator would name the blocks markdown-it finds at the top of a message.
 BLOCK_NAMES = {
     "ordered_list": "a numbered list",
@@ -35,43 +33,32 @@ BLOCK_NAMES = {
 }
 
 
-def dropped(entry: Entry, source: list[str], target: list[str]) -> bool:
-    """Whether Sphinx would drop the translation: every message but a literal block's is
-    parsed on its own and used only if it is one paragraph (``sphinx.transforms.i18n``).
-
-    A section title whose Korean starts with "1. " is such a message: its msgid parses as a
-    list too, so a msgid is excused only when it spans lines (a literal block's code).
-    """
-    if entry.msgstr == entry.msgid or target == ["paragraph"]:
-        return False
-    return source == ["paragraph"] or "\n" not in entry.msgid
-
-
 def listed(counter: Counter[str]) -> str:
     return ", ".join(f"“{key}”" + (f"×{n}" if n > 1 else "") for key, n in sorted(counter.items()))
 
 
 def check(project: Project, entry: Entry) -> list[Problem]:
-    """Same inline code, roles and role targets, links, footnotes and emphasis as the msgid."""
+    """Same blocks, inline code, roles and role targets, links, footnotes and emphasis as the msgid."""
     source, target = analyse(entry.msgid), analyse(entry.msgstr)
     problems = []
-    if dropped(entry, source.blocks, target.blocks):
+    # Sphinx parses each message on its own and uses it only if it is one paragraph (but a
+    # literal block's). A title whose Korean starts with "1. " parses as a list too: a msgid
+    # is excused only if it spans lines (a literal block's code).
+    dropped = source.blocks == ["paragraph"] or "\n" not in entry.msgid
+    if entry.msgstr != entry.msgid and target.blocks != ["paragraph"] and dropped:
+        blocks = " + ".join(BLOCK_NAMES.get(block, block) for block in target.blocks)
         problems.append(
             entry.problem(
-                f"MyST reads this translation as {' + '.join(BLOCK_NAMES.get(b, b) for b in target.blocks)}, "
-                "not as one paragraph: Sphinx would drop it and show the Korean",
+                f"MyST reads this translation as {blocks}, not as one paragraph: Sphinx would drop it "
+                "and show the Korean",
                 "escape what starts it: 1\\. for a number and full stop; "
                 "\\- \\+ \\* \\# \\> at the start of a line",
             )
         )
     reference = REFERENCE_LINK.search(target.plain)
     if reference and not REFERENCE_LINK.search(source.plain):
-        problems.append(
-            entry.problem(
-                f"reference-style link {reference[0]!r}: MyST shows it as literal text",
-                "write an inline link [text](target)",
-            )
-        )
+        what = f"reference-style link {reference[0]!r}: MyST shows it as literal text"
+        problems.append(entry.problem(what, "write an inline link [text](target)"))
     delimited = "*" in entry.msgstr or "_" in entry.msgstr  # (else no emphasis to parse again for)
     unclosed = unclosed_emphasis(emphasis_parser(), entry.msgstr) if delimited else []
     problems += [entry.problem(found.what, found.todo) for found in unclosed]
@@ -87,14 +74,8 @@ def check(project: Project, entry: Entry) -> list[Problem]:
                 "mark the same passages with ** and *",
             )
         )
-    if source.code != target.code:
-        problems.append(
-            entry.problem(
-                f"inline code differs: missing {listed(source.code - target.code) or 'nothing'}, "
-                f"added {listed(target.code - source.code) or 'nothing'}",
-                "copy every `code` span unchanged from the msgid",
-            )
-        )
+    code = "copy every `code` span unchanged from the msgid"
+    problems += parity(entry, "inline code differs", source.code, target.code, code)
     if source.role_names != target.role_names:
         problems.append(
             entry.problem(
@@ -105,7 +86,7 @@ def check(project: Project, entry: Entry) -> list[Problem]:
         )
     else:
         for (name, wanted), _n in (source.roles - target.roles).items():
-            found = listed(Counter(t for (n, t) in (target.roles - source.roles) if n == name))
+            found = listed(Counter(t for (n, t) in target.roles - source.roles if n == name))
             problems.append(
                 entry.problem(
                     f"{{{name}}} target “{wanted}” is missing (the English points to {found or 'nothing'})",
@@ -113,21 +94,17 @@ def check(project: Project, entry: Entry) -> list[Problem]:
                     "(Sphinx warns about inconsistent term references otherwise)",
                 )
             )
-    if source.links != target.links:
-        problems.append(
-            entry.problem(
-                f"link targets differ: missing {listed(source.links - target.links) or 'nothing'}, "
-                f"added {listed(target.links - source.links) or 'nothing'}",
-                "keep every ](target) exactly as in the msgid; translate only the link text",
-            )
-        )
-    if source.footnotes != target.footnotes:
-        problems.append(
-            entry.problem(
-                "footnote references differ: "
-                f"missing {listed(source.footnotes - target.footnotes) or 'nothing'}, "
-                f"added {listed(target.footnotes - source.footnotes) or 'nothing'}",
-                "keep every [^label] of the msgid",
-            )
-        )
-    return problems
+    links = "keep every ](target) exactly as in the msgid; translate only the link text"
+    problems += parity(entry, "link targets differ", source.links, target.links, links)
+    footnotes = "keep every [^label] of the msgid"
+    return problems + parity(
+        entry, "footnote references differ", source.footnotes, target.footnotes, footnotes
+    )
+
+
+def parity(entry: Entry, what: str, wanted: Counter[str], found: Counter[str], todo: str) -> list[Problem]:
+    """A problem if the msgstr has other markup (*found*) than the msgid (*wanted*)."""
+    if wanted == found:
+        return []
+    differs = f"missing {listed(wanted - found) or 'nothing'}, added {listed(found - wanted) or 'nothing'}"
+    return [entry.problem(f"{what}: {differs}", todo)]

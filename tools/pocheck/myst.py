@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -17,19 +18,20 @@ from bilingual import source_checks
 
 #: A role's explicit target: ``{term}`text <target>```.
 ROLE_TARGET = re.compile(r"^(?P<text>.*?)\s*<(?P<target>[^<>]+)>$", re.DOTALL)
-
-
 #: The MyST settings the project's pages are parsed with.
 CONFIG = MdParserConfig(enable_extensions={"fieldlist"})
+#: What can start markup in MyST, inline or at the start of a block (and what markdown-it
+#: normalises: a NUL); whitespace but the space between words breaks or trims lines.
+MARKUP = r"\s!#$%&*+\-:<=>@\[\\\]^_`{}~|\x00"
+#: A message in which markdown-it finds one paragraph of its own text: words without any
+#: of `MARKUP`, with spaces between them, not a list's number.
+PLAIN = re.compile(rf"(?!\d+[.)])[^{MARKUP}]+(?: +[^{MARKUP}]+)*")
 
 
 @cache
 def parser() -> MarkdownIt:
-    """MyST's markdown-it, with the extensions the project enables.
-
-    Without its word count, which only fills the parse's environment (the page's
-    reading-time substitutions) and is a twentieth of the gate's time.
-    """
+    """MyST's markdown-it, with the extensions the project enables, without its word count
+    (which only fills in reading-time substitutions, a twentieth of the gate's time)."""
     return create_md_parser(CONFIG, RendererHTML).disable("wordcount")
 
 
@@ -44,19 +46,15 @@ class Markup:
     """What a message contains, markup by markup, and the text a reader sees."""
 
     code: Counter[str] = field(default_factory=Counter)
-    roles: Counter[tuple[str, str]] = field(default_factory=Counter)
+    roles: Counter[tuple[str, str]] = field(default_factory=Counter)  # (name, target)
+    role_names: Counter[str] = field(default_factory=Counter)
     links: Counter[str] = field(default_factory=Counter)
     footnotes: Counter[str] = field(default_factory=Counter)
     strong: int = 0
     emphasis: int = 0
-    html: list[str] = field(default_factory=list)
     blocks: list[str] = field(default_factory=list)  # top-level blocks: paragraph, ordered_list…
     text: list[str] = field(default_factory=list)  # plain text tokens, as rendered
     visible: list[str] = field(default_factory=list)  # text + role and link texts, no targets
-
-    @property
-    def role_names(self) -> Counter[str]:
-        return Counter(name for (name, _target), n in self.roles.items() for _ in range(n))
 
     @property
     def plain(self) -> str:
@@ -67,36 +65,16 @@ class Markup:
         return " ".join(self.visible)
 
 
-def split_role(content: str) -> tuple[str, str]:
-    """A role's shown text and its target (the text itself when no ``<target>``)."""
-    match = ROLE_TARGET.match(content)
-    if match:
-        return match["text"], match["target"].strip()
-    return content, content.strip()
-
-
-def walk(tokens: list[Token]) -> list[Token]:
+def walk(tokens: list[Token]) -> Iterator[Token]:
     """Every token, children included, in document order."""
-    flat: list[Token] = []
     for token in tokens:
-        flat.append(token)
-        if token.children:
-            flat.extend(walk(token.children))
-    return flat
-
-
-#: What can start markup in MyST, inline or at the start of a block (and what markdown-it
-#: normalises: a NUL); whitespace but the space between words breaks or trims lines.
-MARKUP = r"\s!#$%&*+\-:<=>@\[\\\]^_`{}~|\x00"
-#: A message in which markdown-it finds the text of one paragraph and nothing else: words
-#: without any of `MARKUP`, single or several spaces between them, not a list's number.
-PLAIN = re.compile(rf"(?!\d+[.)])[^{MARKUP}]+(?: +[^{MARKUP}]+)*")
+        yield token
+        yield from walk(token.children or [])
 
 
 @cache
 def analyse(message: str) -> Markup:
-    """List the markup of *message* as MyST parses it (`parse`); a `PLAIN` message is one
-    paragraph of its own text, and is not parsed."""
+    """The markup of *message* as MyST parses it (`parse`); a `PLAIN` message needs no parse."""
     if PLAIN.fullmatch(message):
         return Markup(blocks=["paragraph"], text=[message], visible=[message])
     return parse(message)
@@ -104,11 +82,8 @@ def analyse(message: str) -> Markup:
 
 def parse(message: str) -> Markup:
     """Parse *message* as MyST and list its markup."""
-    markup = Markup()
     tokens = parser().parse(message)
-    markup.blocks = [
-        token.type.removesuffix("_open") for token in tokens if token.level == 0 and token.nesting >= 0
-    ]
+    markup = Markup(blocks=[t.type.removesuffix("_open") for t in tokens if t.level == 0 and t.nesting >= 0])
     for token in walk(tokens):
         kind = token.type
         if kind == "text":
@@ -117,12 +92,14 @@ def parse(message: str) -> Markup:
         elif kind == "code_inline":
             markup.code[token.content] += 1
         elif kind == "myst_role":
-            shown, target = split_role(token.content)
+            match = ROLE_TARGET.match(token.content)  # shown text and target, or the text alone
+            shown, target = (match["text"], match["target"]) if match else (token.content, token.content)
             name = token.meta.get("name", "")
             if name in ("strong", "emphasis"):  # (what ** and * mark where a particle follows)
                 setattr(markup, name, getattr(markup, name) + 1)
             else:
-                markup.roles[(name, target)] += 1
+                markup.roles[(name, target.strip())] += 1
+                markup.role_names[name] += 1
             markup.visible.append(shown)
         elif kind == "link_open":
             markup.links[str(token.attrs.get("href", ""))] += 1
@@ -132,6 +109,4 @@ def parse(message: str) -> Markup:
             markup.strong += 1
         elif kind == "em_open":
             markup.emphasis += 1
-        elif kind in ("html_inline", "html_block"):
-            markup.html.append(token.content)
     return markup

@@ -10,53 +10,17 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from babel.dates import get_month_names
+from babel.numbers import format_compact_decimal, format_decimal
+
 from tools.pocheck.catalogs import Entry, Problem, Project
 from tools.pocheck.myst import analyse
 
-MONTHS = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-]
-WORDS = [
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-]
-ORDINALS = [
-    "zeroth",
-    "first",
-    "second",
-    "third",
-    "fourth",
-    "fifth",
-    "sixth",
-    "seventh",
-    "eighth",
-    "ninth",
-    "tenth",
-    "eleventh",
-    "twelfth",
-]
+MONTHS = [get_month_names("wide", locale="en")[month] for month in range(1, 13)]
+WORDS, ORDINALS = (
+    "zero one two three four five six seven eight nine ten eleven twelve".split(),  # noqa: SIM905
+    "zeroth first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth".split(),  # noqa: SIM905
+)
 KOREAN_UNITS = {"천": 10**3, "만": 10**4, "억": 10**8, "조": 10**12}
 ENGLISH_SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
 
@@ -67,9 +31,6 @@ SOURCE_FIGURE = re.compile(
 )
 AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(thousand|million|billion|trillion)\b", re.IGNORECASE)
 THOUSANDS_COMMA = re.compile(r"(?<=\d),(?=\d{3}\b)")
-INTEGER = re.compile(r"\d+")
-DECIMAL = re.compile(r"\d+\.\d+")
-LOWER_WORD = re.compile(r"[a-z]+")
 
 
 @dataclass
@@ -84,51 +45,40 @@ class English:
     @classmethod
     def of(cls, text: str) -> English:
         text = THOUSANDS_COMMA.sub("", text)
-        integers = {int(n) for n in INTEGER.findall(text)}
+        integers = {int(n) for n in re.findall(r"\d+", text)}
         amounts = {Decimal(n) * ENGLISH_SCALES[s.lower()] for n, s in AMOUNT.findall(text)}
-        return cls(
-            integers=integers,
-            decimals=set(DECIMAL.findall(text)),
-            amounts=amounts | {Decimal(n) for n in integers},
-            words=set(LOWER_WORD.findall(text.lower())),
-        )
+        words = set(re.findall("[a-z]+", text.lower()))
+        return cls(integers, set(re.findall(r"\d+\.\d+", text)), amounts | set(map(Decimal, integers)), words)
 
     def has_integer(self, n: int, *, ordinal: bool = False) -> bool:
         names = ORDINALS if ordinal else WORDS
         return n in self.integers or (n < len(names) and names[n] in self.words)
 
-
-def spelled(value: Decimal) -> str:
-    """A Korean amount as an English reader expects it: 2 billion, 500 million, 50,000."""
-    for name in ("trillion", "billion", "million"):
-        if value >= ENGLISH_SCALES[name]:
-            return f"{trimmed(value / ENGLISH_SCALES[name])} {name}"
-    return trimmed(value, "{:,f}")
-
-
-def trimmed(value: Decimal, form: str = "{:f}") -> str:
-    """*value* without trailing decimal zeros."""
-    text = form.format(value)
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    def has_month(self, m: int) -> bool:
+        return MONTHS[m - 1].lower() in self.words or m in self.integers
 
 
 def missing(figure: re.Match[str], english: English) -> str | None:
     """How *figure* should appear in English, if it does not; None when it does."""
     if figure["y"]:
         y, m, d = int(figure["y"]), int(figure["m"]), int(figure["d"])
-        month_ok = 1 <= m <= 12 and (MONTHS[m - 1] in english.words or m in english.integers)
+        month_ok = 1 <= m <= 12 and english.has_month(m)
         if english.has_integer(y) and month_ok and english.has_integer(d):
             return None
-        return f"{MONTHS[m - 1].title() if 1 <= m <= 12 else m} {d}, {y}"
+        return f"{MONTHS[m - 1] if 1 <= m <= 12 else m} {d}, {y}"
     number, unit, counter = figure["num"].replace(",", ""), figure["unit"], figure["counter"]
     if unit:
-        value = Decimal(number) * KOREAN_UNITS[unit]
-        return None if value in english.amounts else spelled(value)
+        value = Decimal(number) * KOREAN_UNITS[unit]  # as an English reader expects it: 2 billion, 50,000
+        if value in english.amounts:
+            return None
+        if value >= 10**6:
+            return format_compact_decimal(value, format_type="long", locale="en", fraction_digits=12)
+        return format_decimal(value, locale="en", decimal_quantization=False)
     if "." in number:
         return None if number in english.decimals else number
     n = int(number)
     if counter == "월" and 1 <= n <= 12:
-        return None if MONTHS[n - 1] in english.words or n in english.integers else MONTHS[n - 1].title()
+        return None if english.has_month(n) else MONTHS[n - 1]
     if counter in ("차", "위"):
         return None if english.has_integer(n, ordinal=True) else f"{ORDINALS[n] if n < 13 else n}"
     return None if english.has_integer(n) else str(n)
@@ -143,12 +93,7 @@ def check(project: Project, entry: Entry) -> list[Problem]:
     for figure in SOURCE_FIGURE.finditer(analyse(entry.msgid).visible_text):
         expected = missing(figure, english)
         if expected is not None:
-            problems.append(
-                entry.problem(
-                    f"the figure “{figure[0].strip()}” of the Korean is missing from the English",
-                    f"write it as {expected} (억 = 100 million, 만 = 10,000)"
-                    if figure["unit"]
-                    else f"write it as {expected}",
-                )
-            )
+            what = f"the figure “{figure[0].strip()}” of the Korean is missing from the English"
+            units = " (억 = 100 million, 만 = 10,000)" if figure["unit"] else ""
+            problems.append(entry.problem(what, f"write it as {expected}{units}"))
     return problems

@@ -19,32 +19,21 @@ def check(project: Project, entry: Entry) -> list[Problem]:
     """Any HTML tag, script URL or ``{{``/``{%`` that the msgstr has and the msgid lacks is an error."""
     source, target = masked(entry.msgid), masked(entry.msgstr)
     problems = []
-    if XMLTAGS in failures(entry.msgid, entry.msgstr):
+    if XMLTAGS in failures(entry.msgid, entry.msgstr):  # (pofilter's tag check)
         added = sorted(set(TAG_NAME.findall(target)) - set(TAG_NAME.findall(source)))
         names = ", ".join(f"<{n}>" for n in added) or "changed tags"
-        problems.append(
-            entry.problem(
-                f"HTML in the translation that the Korean does not have ({names}): it could run in readers' "
-                "browsers",
-                "remove it; a translation is plain MyST text (use `code` to show a tag)",
-            )
-        )
+        what = f"HTML in the translation that the Korean does not have ({names}): "
+        todo = "remove it; a translation is plain MyST text (use `code` to show a tag)"
+        problems.append(entry.problem(what + "it could run in readers' browsers", todo))
     for pattern, what in ((SCRIPT_URL, "a script URL"), (TEMPLATE, "template syntax {{ or {%")):
         found = pattern.findall(target)
         if len(found) > len(pattern.findall(source)):
-            problems.append(
-                entry.problem(
-                    f"{what} ({found[0]!r}) that the Korean does not have",
-                    "remove it; translations may not add scripts or templates",
-                )
-            )
+            what = f"{what} ({found[0]!r}) that the Korean does not have"
+            problems.append(entry.problem(what, "remove it; translations may not add scripts or templates"))
     added = [char for char in dict.fromkeys(INVISIBLE.findall(entry.msgstr)) if char not in entry.msgid]
     if added:
         names = ", ".join(f"U+{ord(char):04X}" for char in added)
-        problems.append(
-            entry.problem(
-                f"invisible or direction-changing characters the Korean does not have ({names})",
-                "delete them (an editor may show them with View > Show whitespace, or `cat -A`)",
-            )
-        )
+        what = f"invisible or direction-changing characters the Korean does not have ({names})"
+        todo = "delete them (an editor may show them with View > Show whitespace, or `cat -A`)"
+        problems.append(entry.problem(what, todo))
     return problems

@@ -19,31 +19,17 @@ from tools.pocheck.myst import analyse
 WORD = re.compile(r"[A-Za-z]+(?:['’-][A-Za-z]+)*")
 URL = re.compile(r"\S+://\S+|\S+@\S+\.\S+")
 POSSESSIVE = re.compile(r"['’]s$")
-
-
 #: The dictionary of a language, where its name alone is not enchant's.
 DICTIONARIES = {"en": "en_US"}
 
 
 @cache
 def dictionary(language: str, wordlist: Path) -> enchant.Dict | None:
-    """The language's hunspell dictionary with the project's names from *wordlist* (one per
-    line), or None if none is installed."""
+    """The language's hunspell dictionary with the names of *wordlist* (one a line); None if not installed."""
     tag = DICTIONARIES.get(language, language)
     if not enchant.dict_exists(tag):
         return None
     return enchant.DictWithPWL(tag, str(wordlist)) if wordlist.exists() else enchant.Dict(tag)
-
-
-def unknown_words(text: str, words: enchant.Dict) -> list[str]:
-    """Words of *text* the dictionary does not know, in order, once each."""
-    unknown: dict[str, None] = {}
-    for word in WORD.findall(URL.sub(" ", text) if ("/" in text or "@" in text) else text):
-        if "'" in word or "’" in word:
-            word = POSSESSIVE.sub("", word).replace("’", "'")
-        for part in unknown_parts(word, words):
-            unknown[part] = None
-    return list(unknown)
 
 
 @lru_cache(maxsize=65536)
@@ -60,15 +46,17 @@ def unknown_parts(word: str, words: enchant.Dict) -> tuple[str, ...]:
 
 def check(project: Project, entry: Entry) -> list[Problem]:
     """Spell-check what a reader sees of the msgstr (not code, URLs, role targets or Hangul)."""
-    wordlist = project.wordlist(entry.language)
+    wordlist = project.locale_dir / entry.language / "wordlist.txt"
     words = dictionary(entry.language, wordlist)
-    unknown = unknown_words(analyse(entry.msgstr).visible_text, words) if words is not None else []
+    text = analyse(entry.msgstr).visible_text if words is not None else ""
+    unknown: dict[str, None] = {}  # (in order, once each)
+    for word in WORD.findall(URL.sub(" ", text) if ("/" in text or "@" in text) else text):
+        if "'" in word or "’" in word:
+            word = POSSESSIVE.sub("", word).replace("’", "'")
+        unknown.update(dict.fromkeys(unknown_parts(word, words)))
     if not unknown:
         return []
+    what = f"unknown word{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}"
     return [
-        entry.problem(
-            f"unknown word{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}",
-            f"correct the spelling, or add a name to {project.relative(wordlist)}",
-            STYLE,
-        )
+        entry.problem(what, f"correct the spelling, or add a name to {project.relative(wordlist)}", STYLE)
     ]

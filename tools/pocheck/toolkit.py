@@ -28,51 +28,38 @@ FILTERS = {
 }
 #: pofilter's tag check, which the security check reads (`failures` runs it with the others).
 XMLTAGS = "xmltags"
-
 #: Roles and code spans are rendered as text: their ``<target>`` is not HTML.
 ROLE_OR_CODE = re.compile(r"(?:\{[A-Za-z][\w:.+-]*\})?(`+)(?:(?!\1).)+?\1", re.DOTALL)
+URL = re.compile(r"https?:|www\.|ftp:")
 
 
 @lru_cache(maxsize=8)  # (the security check and `failures` mask the same two texts)
 def masked(text: str) -> str:
     """*text* with role and code contents replaced, so that ``{term}`X <Y>``` is no tag."""
-    if "`" not in text:
-        return text
     count = iter(range(1, 1_000_000))
-    return ROLE_OR_CODE.sub(lambda _match: f"`code{next(count)}`", text)
+    return ROLE_OR_CODE.sub(lambda _match: f"`code{next(count)}`", text) if "`" in text else text
 
 
 def toolkit_unit(source: str, target: str) -> base.TranslationUnit:
-    """A message for translate-toolkit's checks: a plain unit (a PO unit would format
-    itself as PO text on every assignment, a third of the checks' time)."""
+    """A plain unit for translate-toolkit's checks (a PO unit would format itself as PO text
+    on every assignment, a third of the checks' time)."""
     unit = base.TranslationUnit(source)
     unit.target = target
     return unit
 
 
-#: What a text must have for each filter to fail, in either the msgid or the msgstr (as
-#: translate-toolkit's filters are written: a count of backslashes, line breaks, tabs or
-#: double spaces that differs, whitespace at either end, a URL or e-mail address, a tag,
-#: a word repeated). A filter whose condition neither text meets cannot fail and is not run.
-URL = re.compile(r"https?:|www\.|ftp:")
-
-
 def repeats_a_word(text: str) -> bool:
-    """Whether translate-toolkit's doublewords filter can fail on *text*.
-
-    It removes tags (``<…>``) and KDE comments (lines starting ``_:``; the gate's checker
-    has no variables or accelerators to remove), then compares each word with the one
-    before, as here: NFC, without full stops, lower case, split at whitespace. A text
-    with a tag or such a line is always run.
-    """
+    """Whether the doublewords filter can fail on *text*: it compares each word with the one
+    before (NFC, without full stops, lower case), after removing tags and KDE comments (``_:``
+    lines), so a text with either is always run."""
     if "<" in text or "_:" in text:
         return True
-    if not unicodedata.is_normalized("NFC", text):
-        text = unicodedata.normalize("NFC", text)
-    words = text.replace(".", "").lower().split()
+    words = unicodedata.normalize("NFC", text).replace(".", "").lower().split()
     return any(map(operator.eq, words, words[1:]))  # (each word and the next, compared in C)
 
 
+#: What a text must have, in the msgid or the msgstr, for each filter to fail (as translate-
+#: toolkit's filters are written). A filter whose condition neither text meets is not run.
 CAN_FAIL: dict[str, Callable[[str], object]] = {
     "escapes": lambda text: "\\" in text,
     "newlines": lambda text: "\n" in text or "\r" in text,
@@ -88,29 +75,23 @@ CAN_FAIL: dict[str, Callable[[str], object]] = {
 
 
 @cache
-def checker(filters: frozenset[str] = frozenset([*FILTERS, XMLTAGS])) -> checks.StandardChecker:
+def checker(filters: frozenset[str] = frozenset(CAN_FAIL)) -> checks.StandardChecker:
     """translate-toolkit's checker running *filters* (its order: FILTERS, then xmltags)."""
-    return checks.StandardChecker(limitfilters=[name for name in [*FILTERS, XMLTAGS] if name in filters])
-
-
-@lru_cache(maxsize=1)
-def failures(msgid: str, msgstr: str) -> dict[str, str]:
-    """pofilter's failures for one message, with its roles and code spans masked.
-
-    One run of the filters used (FILTERS and xmltags) that can fail on it (`CAN_FAIL`):
-    this check and the security check both read it, one after the other, so the entry
-    being checked is kept.
-    """
-    source, target = masked(msgid), masked(msgstr)
-    filters = can_fail(source, target)
-    if not filters:
-        return {}
-    return checker(filters).run_filters(toolkit_unit(source, target))
+    return checks.StandardChecker(limitfilters=[name for name in CAN_FAIL if name in filters])
 
 
 def can_fail(source: str, target: str) -> frozenset[str]:
     """The filters that can fail on this message (`CAN_FAIL`)."""
     return frozenset(name for name, condition in CAN_FAIL.items() if condition(source) or condition(target))
+
+
+@lru_cache(maxsize=1)  # (this check and the security check read it, one after the other)
+def failures(msgid: str, msgstr: str) -> dict[str, str]:
+    """pofilter's failures for one message, with its roles and code spans masked, of the
+    filters that can fail on it."""
+    source, target = masked(msgid), masked(msgstr)
+    filters = can_fail(source, target)
+    return checker(filters).run_filters(toolkit_unit(source, target)) if filters else {}
 
 
 def check(project: Project, entry: Entry) -> list[Problem]:
