@@ -1,9 +1,6 @@
-"""Stable anchors, identical in every language: explicit section labels and named glossary terms.
-
-Sphinx numbers Korean headings' ids (``id1``) and glossary terms' (``term-0``) in document order,
-and gives translated headings ids from their English. Here a section keeps only its explicit
-label (none is a warning), and a glossary term gets an id from its source-language text.
-"""
+"""Stable anchors, the same in every language: sections keep only their explicit label (a
+section without one is a warning), glossary terms get ids from their source-language text,
+where Sphinx numbers them (``id1``, ``term-0``) or takes them from the English."""
 
 from __future__ import annotations
 

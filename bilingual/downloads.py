@@ -1,9 +1,6 @@
-"""The edition's downloads (PDF, EPUB), linked from every HTML page in the page's language.
-
-A page offers the PDF of its edition, the side-by-side PDFs its language is part of and the EPUB
-of its language; only the formats ``tools/publish.py`` has published into ``<site>/downloads/``
-(``-D edition_download_builders=pdf,epub``).
-"""
+"""The edition's downloads, linked from every HTML page in its language: the PDF of its edition,
+the side-by-side PDFs its language is in, the EPUB of its language; only the formats
+``tools/publish.py`` has published (``-D edition_download_builders=pdf,epub``)."""
 
 from __future__ import annotations
 

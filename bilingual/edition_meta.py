@@ -1,9 +1,6 @@
-"""Book metadata (title, author, publisher, copyright) in the reader's language, read from the catalogs.
-
-conf.py names the edition in its source language only. A translation looks each of those settings
-up as a msgid in its catalogs (the pages' ``.po`` files), so that English lives only in locale/en;
-the copyright line (footers, the EPUB's rights) names them in translation too.
-"""
+"""Book metadata (title, author, publisher, copyright) in the reader's language: conf.py names the
+book in the source language only; a translation looks each setting up as a msgid in its catalogs,
+so that English lives only in locale/en."""
 
 from __future__ import annotations
 

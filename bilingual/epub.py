@@ -1,9 +1,6 @@
-"""EPUB edition: Sphinx's epub theme instead of furo's templates, a description, a reproducible zip.
-
-Every zip entry gets the time of ``SOURCE_DATE_EPOCH`` (as Sphinx's dates in content.opf) and
-fixed permissions, in Sphinx's order; the NCX gets the book's identifier, which epubcheck
-requires (NCX-001) and Sphinx confuses with the identifier's XML id.
-"""
+"""EPUB edition: Sphinx's epub theme instead of furo's templates, a description, a reproducible zip
+(every entry at ``SOURCE_DATE_EPOCH``, fixed permissions), and the book's identifier in the NCX,
+which epubcheck requires (NCX-001) and Sphinx confuses with the identifier's XML id."""
 
 from __future__ import annotations
 

@@ -1,11 +1,7 @@
 """One digest of what a build reads: it decides when the publisher, ``make watch`` and Sphinx rebuild.
 
-Sphinx re-reads a document when its source, a catalog or an ``env`` setting changes, but
-not when an extension's transforms do: after editing ``bilingual/``, an incremental build
-would keep doctrees made by the old code. The digest of the package, registered as an
-``env`` setting, makes such an edit a full rebuild. The publisher keeps the digest of all
-of an edition's inputs, and builds the edition only when it changed.
-"""
+Sphinx does not re-read documents when an extension's code changes: the package's digest, an ``env``
+setting, makes an edit to it a full rebuild."""
 
 from __future__ import annotations
 

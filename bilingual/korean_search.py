@@ -1,16 +1,13 @@
-"""Korean full-text search: index every Hangul word by its prefixes, strip particles from queries.
-
-Sphinx falls back to English for Korean: particles stay on words (``중국의``) and two-syllable
-nouns (``중국``) are not found. Here the index records every prefix of two syllables or more of
-each Hangul word, and the browser's query splitter strips particles and endings from the end of
-each query word, leaving a prefix of the word typed: it can only widen what is found
-(docs/architecture.md, "Korean search").
-"""
+"""Korean full-text search. Sphinx falls back to English for Korean: particles stay on words
+(``중국의``) and two-syllable nouns (``중국``) are not found. Here the index holds every prefix of
+two syllables or more of each Hangul word, and the query splitter strips particles and endings from
+each query word, leaving a prefix of it: it only widens what is found (docs/architecture.md)."""
 
 from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from string import Template
 
 from sphinx.application import Sphinx
@@ -37,8 +34,7 @@ ENDINGS = (
 #: What a query word loses from its end, longest first.
 SUFFIXES = tuple(sorted(set(PARTICLES + ENDINGS), key=lambda suffix: (-len(suffix), suffix)))
 #: Syllables a query word keeps at least, and how many suffixes are stripped at most.
-MIN_STEM = 2
-MAX_STRIPS = 2
+MIN_STEM, MAX_STRIPS = 2, 2
 
 _token_re = re.compile(r"\w+")
 _run_re = re.compile(f"[{HANGUL}]+|[^{HANGUL}]+")
@@ -72,34 +68,10 @@ def query_terms(query: str) -> list[str]:
     return [query_term(run) for run in runs(query)]
 
 
-JS_SPLITTER = Template("""
-/* Korean query splitter (bilingual/korean_search.py): words are split into Hangul and
- * other runs, and particles and endings are stripped from the end of Hangul runs. */
-var splitQuery = (function () {
-  const suffixes = $suffixes;
-  const minStem = $min_stem;
-  const maxStrips = $max_strips;
-  const runRe = /[$hangul]+|[^$hangul]+/g;
-  const hangulRe = /^[$hangul]/;
-  const queryTerm = (run) => {
-    if (!hangulRe.test(run)) return run;
-    for (let i = 0; i < maxStrips; i++) {
-      const suffix = suffixes.find(
-        (s) => run.endsWith(s) && run.length - s.length >= minStem,
-      );
-      if (suffix === undefined) break;
-      run = run.slice(0, run.length - suffix.length);
-    }
-    return run;
-  };
-  return (query) =>
-    query
-      .split(/[^\\p{Letter}\\p{Number}_]+/u)
-      .filter((token) => token)
-      .flatMap((token) => token.match(runRe))
-      .map(queryTerm);
-})();
-""").substitute(
+#: The browser's twin of `query_terms`, with the constants above.
+JS_SPLITTER = "\n" + Template(
+    (Path(__file__).parent / "templates" / "korean-splitter.js").read_text(encoding="utf-8")
+).substitute(
     suffixes=json.dumps(list(SUFFIXES), ensure_ascii=False),
     min_stem=MIN_STEM,
     max_strips=MAX_STRIPS,

@@ -61,11 +61,8 @@ def byline_fields(app: Sphinx, doctree: nodes.document) -> list[tuple[str, list[
                 halves = [p.astext() for p in body.findall(nodes.container) if sides & set(p["classes"])]
                 fields.append((name.astext(), halves or [body.astext()]))
             return fields
-    logger.warning(
-        "no field list labelled %r in %r for the PDF title page",
-        app.config.pdf_byline_label,
-        app.config.edition_main_doc,
-    )
+    label, document = app.config.pdf_byline_label, app.config.edition_main_doc
+    logger.warning("no field list labelled %r in %r for the PDF title page", label, document)
     return []
 
 
@@ -137,11 +134,7 @@ SIDE_BY_SIDE_PREAMBLE = r"""
 #: Rows at the top level flow in paracol columns (which break across pages); rows inside
 #: a list, a glossary or a field list sit in two top-aligned minipages within the item.
 ROW_LATEX = {
-    "paracol": (
-        r"\begin{paracol}{2}\bilingualsource",
-        r"\switchcolumn\bilingualtarget",
-        r"\end{paracol}",
-    ),
+    "paracol": (r"\begin{paracol}{2}\bilingualsource", r"\switchcolumn\bilingualtarget", r"\end{paracol}"),
     "minipage": (
         r"\par\noindent\begin{minipage}[t]{\bilingualcolwidth}\bilingualsource",
         r"\end{minipage}\hfill\begin{minipage}[t]{\bilingualcolwidth}\bilingualtarget",

@@ -1,11 +1,6 @@
-"""Translation progress for readers: every lagging passage marked, a notice, and a status table.
-
-A translated page shows a passage whose source changed since it was translated (a fuzzy entry,
-which Sphinx uses: ``gettext_allow_fuzzy_translations``) with a note and a link to the current
-original, and an untranslated one with a note: never text that looks current but is not. The
-status page counts the catalogs with sphinx-intl (what `make stats` prints) and lists every
-outdated passage.
-"""
+"""Translation progress for readers: a passage whose source changed since it was translated (a fuzzy
+entry, which Sphinx uses) is shown with a note and a link to the current original, an untranslated
+one with a note; a partly translated page has a notice; the status page counts the catalogs."""
 
 from __future__ import annotations
 
@@ -35,6 +30,9 @@ _ = get_translation("sphinx")
 #: A MyST label line: ``(column-p5)=``.
 LABEL = re.compile(r"^\((?P<label>[\w:-]+)\)=\s*$")
 STATUS_PAGE = "status"
+PARTLY_TRANSLATED = (
+    "%(translated)d of %(total)d passages of this page are translated; the others are shown in the original."
+)
 
 
 @dataclass
@@ -92,11 +90,8 @@ def document_catalogs(locale_dir: Path, language: str) -> list[Path]:
 
 
 class MetadataIsNotAPassage(SphinxTransform):
-    """Front matter (``nosearch: true``) is not a passage to translate.
-
-    Sphinx's ``Locale`` counts the field list that becomes the docinfo before Sphinx removes it,
-    and no catalog has it, so a fully translated page with front matter said "3 of 5 passages".
-    """
+    """Front matter (``nosearch: true``) is not a passage: Sphinx's ``Locale`` counted it, as no
+    catalog has it, and a fully translated page with front matter said "3 of 5 passages"."""
 
     default_priority = 5  # before Sphinx's Locale (20) looks for messages
 
@@ -150,15 +145,7 @@ def add_progress_notice(app: Sphinx, doctree: nodes.document, docname: str) -> N
     total, translated = progress.get("total", 0), progress.get("translated", 0)
     if not is_translation(app.config) or not total or translated >= total:
         return
-    text = nodes.paragraph()
-    text += nodes.Text(
-        _(
-            "%(translated)d of %(total)d passages of this page are translated; "
-            "the others are shown in the original."
-        )
-        % {"translated": translated, "total": total}
-        + " "
-    )
+    text = nodes.paragraph("", _(PARTLY_TRANSLATED) % {"translated": translated, "total": total} + " ")
     if STATUS_PAGE in app.env.all_docs:
         uri = app.builder.get_relative_uri(docname, STATUS_PAGE)
         text += nodes.reference("", _("Translation status"), refuri=uri, internal=True)
@@ -174,19 +161,6 @@ def add_progress_notice(app: Sphinx, doctree: nodes.document, docname: str) -> N
 #: each header, count and word of a title fits its cell ("Untranslated"; "로컬리티(Locality)의").
 #: (Sphinx's six equal justified columns spread a Korean title over its cell letter by letter.)
 LATEX_WIDTHS = {"ko": (17, 6, 7, 5, 5, 12), "en": (12, 8, 5, 9, 6, 12)}
-
-
-def xref(reftype: str, target: str, refdoc: str, text: str, explicit: bool) -> addnodes.pending_xref:
-    return addnodes.pending_xref(
-        "",
-        nodes.inline("", text),
-        refdomain="std",
-        reftype=reftype,
-        reftarget=target,
-        refdoc=refdoc,
-        refexplicit=explicit,
-        refwarn=True,
-    )
 
 
 class TranslationStatus(SphinxDirective):
@@ -207,11 +181,8 @@ class TranslationStatus(SphinxDirective):
             for path in found:
                 self.env.note_dependency(str(path))
             all_progress = [Progress.of(path, path.stem) for path in found]
-            rows = [
-                [xref("doc", f"/{p.name}", self.env.docname, p.name, False), *self.counts(p)]
-                for p in all_progress
-            ]
-            rows.append([nodes.strong("", _("Total")), *self.counts(Progress.total(all_progress))])
+            rows = [(self.xref("doc", f"/{p.name}", p.name, False), p) for p in all_progress]
+            rows.append((nodes.strong("", _("Total")), Progress.total(all_progress)))
             caption = language_name(language, self.config.language) if len(languages) > 1 else None
             result += [
                 addnodes.tabular_col_spec(spec=spec),
@@ -219,6 +190,18 @@ class TranslationStatus(SphinxDirective):
                 *self.outdated_list(all_progress, language),
             ]
         return [*result, nodes.raw("", r"\endgroup", format="latex")]
+
+    def xref(self, reftype: str, target: str, text: str, explicit: bool) -> addnodes.pending_xref:
+        return addnodes.pending_xref(
+            "",
+            nodes.inline("", text),
+            refdomain="std",
+            reftype=reftype,
+            reftarget=target,
+            refdoc=self.env.docname,
+            refexplicit=explicit,
+            refwarn=True,
+        )
 
     def outdated_list(self, all_progress: list[Progress], language: str) -> list[nodes.Node]:
         """Every outdated passage, linked where it is (its label, or its page), quoted in this
@@ -231,34 +214,29 @@ class TranslationStatus(SphinxDirective):
                 # The label (``(name)=``) on the line before the passage, if any.
                 label = LABEL.match(lines[line - 2]) if 2 <= line <= len(lines) + 1 else None
                 text = msgid if self.config.language != language else msgstr
-                excerpt = textwrap.shorten(" ".join(text.split()), 80, placeholder=" …")
+                excerpt = textwrap.shorten(text, 80, placeholder=" …")
                 target = ("ref", label["label"]) if label else ("doc", f"/{progress.name}")
-                link = xref(*target, self.env.docname, excerpt, True)
-                items += nodes.list_item("", nodes.paragraph("", "", link))
+                items += nodes.list_item("", nodes.paragraph("", "", self.xref(*target, excerpt, True)))
         if not items.children:
             return []
         title = nodes.paragraph("", "", nodes.strong("", _("Outdated passages")), translatable=False)
         return [title, items]
 
-    def counts(self, progress: Progress) -> list[nodes.Node]:
-        cells: list[nodes.Node] = [nodes.Text(str(progress.entries[state])) for state in Progress.STATES]
-        translated = progress.chars["translated"]
-        cells.append(nodes.Text(f"{translated:,}/{progress.source_chars:,} ({progress.percent:.0f}%)"))
-        return cells
-
-    def table(self, rows: list[list[nodes.Node]], caption: str | None) -> nodes.table:
+    def table(self, rows: list[tuple[nodes.Node, Progress]], caption: str | None) -> nodes.table:
         headers = [_("Page"), _("Translated"), _("Fuzzy"), _("Untranslated"), _("Obsolete"), _("Characters")]
         group = nodes.tgroup("", *(nodes.colspec(colwidth=1) for _ in headers), cols=len(headers))
         group += nodes.thead("", nodes.row("", *(nodes.entry("", nodes.paragraph("", h)) for h in headers)))
         group += nodes.tbody()
-        for page, *counts in rows:
+        for page, progress in rows:
+            counts = [str(progress.entries[state]) for state in Progress.STATES]
+            chars = f"{progress.chars['translated']:,}/{progress.source_chars:,} ({progress.percent:.0f}%)"
             # Sphinx wraps each cell in a box that justifies its lines again: a page title
             # that wraps is set ragged right from inside (the PDF only).
             ragged = nodes.raw("", r"\raggedright ", format="latex")
             group[-1] += nodes.row(
                 "",
                 nodes.entry("", nodes.paragraph("", "", ragged, page)),
-                *(nodes.entry("", nodes.paragraph("", "", c)) for c in counts),
+                *(nodes.entry("", nodes.paragraph("", c)) for c in [*counts, chars]),
             )
         table = nodes.table(classes=["translation-status"])
         if caption:

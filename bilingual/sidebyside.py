@@ -1,22 +1,17 @@
-"""Side-by-side alignment: every translatable block paired with its source, in one place.
-
-Every build of a translation keeps on each translated node a copy of its original and its
-status (``translated``, ``outdated``: a fuzzy entry, or ``missing``). Written with
-``bilingual_sidebyside = True``, a block message becomes a ``container.bilingual-row`` of a
-``bilingual-source`` and a ``bilingual-target`` container; a title, term or field name holds
-both texts as two inlines. Pairing happens when a page is written, so the edition and its
-side-by-side view (the ``sidebyside`` builder) share one set of doctrees.
-"""
+"""Side-by-side alignment. A translation's build keeps on each translated node its original and its
+status (``translated``, ``outdated``: fuzzy, or ``missing``); with ``bilingual_sidebyside``, a page
+pairs them when written (so an edition and its view share doctrees): a block becomes a row of two
+containers, a title, term or field name two inlines."""
 
 from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, ClassVar
 
-from babel.messages.pofile import read_po
 from docutils import nodes
 from docutils.utils import new_document
 from sphinx.application import Sphinx
@@ -29,6 +24,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.i18n import docname_to_domain
 from sphinx.util.nodes import extract_messages
 from sphinx.util.typing import ExtensionMetadata
+from sphinx_intl.catalog import fuzzy_entries, load_po
 
 from bilingual.editions import is_translation, source_language
 
@@ -47,11 +43,8 @@ def enabled(config: Config) -> bool:
 
 
 class KeepOriginals(SphinxTransform):
-    """Keep each translatable node's original before the i18n transform replaces its content.
-
-    Not a copy: the node without its children, and its list of children, which ``Locale``
-    replaces (and leaves whole) only if it translates the node; `RecordStatus` copies the rest.
-    """
+    """Keep each translatable node's original before ``Locale`` replaces its content: the node without
+    its children, and its list of children, which ``Locale`` replaces whole only if it translates."""
 
     default_priority: ClassVar[int] = 19  # sphinx.transforms.i18n.Locale is 20
 
@@ -114,8 +107,7 @@ class RecordStatus(SphinxTransform):
         for locale_dir in self.config.locale_dirs:
             path = Path(self.env.srcdir, locale_dir, self.config.language, "LC_MESSAGES", f"{domain}.po")
             if path.is_file() and b"fuzzy" in path.read_bytes():  # (read it only then)
-                with path.open("rb") as po:
-                    return {m.id for m in read_po(po, locale=self.config.language) if m.id and m.fuzzy}
+                return {m.id for m in fuzzy_entries(load_po(str(path), locale=self.config.language))}
         return set()
 
 
@@ -134,28 +126,30 @@ def original_text(node: nodes.Element) -> str | None:
 def pair(document: nodes.Node, config: Config) -> None:
     """Put each translated node beside its original, with an anchor and a status."""
     source_lang, target_lang = source_language(config), config.language
-    rows: list[tuple[nodes.container, str]] = []
+    seen: Counter[str] = Counter()
     for node in list(document.findall(nodes.TextElement)):
         if ORIGINAL not in node:
             continue
         original, message, status = node.attributes.pop(ORIGINAL)
+        source_classes = ["bilingual-source", f"language-{source_lang}"]
+        target_classes = ["bilingual-target", f"language-{target_lang}"]
         if isinstance(node, INLINE_PAIRED):
-            source = nodes.inline(
-                "", "", *original.children, classes=["bilingual-source", f"language-{source_lang}"]
-            )
-            target = nodes.inline(
-                "", "", *node.children, classes=["bilingual-target", f"language-{target_lang}"]
-            )
+            source = nodes.inline("", "", *original.children, classes=source_classes)
+            target = nodes.inline("", "", *node.children, classes=target_classes)
             node.children = []
             node += [source, nodes.inline("", SEPARATOR, classes=["bilingual-separator"]), target]
             node["classes"].append(f"bilingual-{status}")
             continue
         row = nodes.container(classes=["bilingual-row", f"bilingual-{status}"], ids=node["ids"])
         node["ids"] = []
+        if not row["ids"]:  # an anchor from the message: it stays put when others are added or moved
+            anchor = "pair-" + hashlib.sha1(message.encode("utf-8")).hexdigest()[:8]
+            seen[anchor] += 1
+            row["ids"] = [anchor if seen[anchor] == 1 else f"{anchor}-{seen[anchor]}"]
         row.source, row.line = node.source, node.line
-        row += nodes.container("", original, classes=["bilingual-source", f"language-{source_lang}"])
+        row += nodes.container("", original, classes=source_classes)
         node.parent.replace(node, row)  # not replace_self: the row takes none of its classes
-        target = nodes.container("", node, classes=["bilingual-target", f"language-{target_lang}"])
+        target = nodes.container("", node, classes=target_classes)
         if status != "translated":  # (what a reviewer sees under a translation not in use)
             label = {
                 "outdated": _("Outdated translation: the original has changed since it was translated."),
@@ -163,16 +157,6 @@ def pair(document: nodes.Node, config: Config) -> None:
             }[status]
             target += nodes.paragraph("", label, classes=["bilingual-status"])
         row += target
-        rows.append((row, message))
-    # Rows without a label of their own get an anchor made from their message, which stays put
-    # when other messages are added or moved.
-    seen: dict[str, int] = {}
-    for row, message in rows:
-        if row["ids"]:
-            continue
-        base = "pair-" + hashlib.sha1(message.encode("utf-8")).hexdigest()[:8]
-        seen[base] = seen.get(base, 0) + 1
-        row["ids"] = [base if seen[base] == 1 else f"{base}-{seen[base]}"]
 
 
 class PairTranslations(SphinxPostTransform):
@@ -189,11 +173,8 @@ class PairTranslations(SphinxPostTransform):
 
 
 class SideBySideBuilder(StandaloneHTMLBuilder):
-    """The side-by-side view of a translation, written from its doctrees after its HTML build.
-
-    It writes the pages whose doctree is newer than their view page, and no search index:
-    the publisher gives it the editions' indexes, merged (`merge_search_indexes`).
-    """
+    """The side-by-side view of a translation, written from its doctrees after its HTML build; its
+    search index is the editions', merged by the publisher (`merge_search_indexes`)."""
 
     name = "sidebyside"
     epilog = "The side-by-side view is in %(outdir)s."

@@ -1,11 +1,7 @@
-"""Warnings, while reading, of what Sphinx renders wrong without a word: emphasis CommonMark
-cannot close, and decomposed Hangul.
-
-CommonMark closes ``**`` after punctuation only if a space or punctuation follows, so in
-``**서비스(service)**는`` (a particle follows its word directly) both editions print the
-asterisks (commonmark-spec issue 650); a role renders as written: ``{strong}`서비스(service)`는``.
-Decomposed Hangul (NFD, as some systems type it) looks the same, but search and the checks miss it.
-"""
+"""Warnings, while reading, of what renders wrong without a word: decomposed Hangul (NFD), which
+search and the checks miss, and emphasis CommonMark cannot close: in ``**서비스(service)**는`` the
+closing ``**`` sits between punctuation and a particle, so the asterisks show (commonmark-spec
+issue 650), where a role renders as written: ``{strong}`서비스(service)`는``."""
 
 from __future__ import annotations
 
@@ -38,6 +34,10 @@ KINDS = {1: ("emphasis", "emphasis"), 2: ("strong", "strong")}
 WORD = re.compile(r"[^\s\"'`“”‘’.,;:!?()\[\]{}<>]+")
 #: Text that a role shows as the delimiters would have: no markup (a role's text is not parsed).
 ROLE_TEXT = re.compile(r"[^`*_\[\]{}<>\\]+")
+NFC_WARNING = (
+    "“%s” is not in Unicode NFC (decomposed, as some systems type Hangul): it looks the same, but "
+    "search and the catalog checks miss it — retype it, or convert the file with `uconv -x any-nfc`"
+)
 
 
 class UnclosedEmphasis(NamedTuple):
@@ -66,12 +66,9 @@ def tokenize_emphasis(state: StateInline, silent: bool) -> bool:
 
 
 def record_unclosed(state: StateInline) -> None:
-    """Pair the delimiter runs as their writer meant them, and keep each pair that did not
-    become emphasis (left as text, or paired otherwise).
-
-    A run opens if a non-space follows it (an underscore run if no letter or digit precedes it
-    either: ``snake_case``); the next same run closes it if a non-space precedes that one.
-    """
+    """Pair the delimiter runs as their writer meant them, and keep each pair that did not become
+    emphasis: a run opens if a non-space follows it (and for ``_``, no letter or digit precedes it:
+    ``snake_case``); the next same run closes it if a non-space precedes that one."""
     runs: dict[int, list[Token]] = {}
     for token in state.tokens:
         if RUN in token.meta:
@@ -165,26 +162,12 @@ def check_source(app: Sphinx, docname: str, source: list[str]) -> None:
     if is_translation(app.config):
         return
     for line, word in decomposed(source[0]):
-        logger.warning(
-            "“%s” is not in Unicode NFC (decomposed, as some systems type Hangul): it looks the same, "
-            "but search and the catalog checks miss it — retype it, or convert the file with "
-            "`uconv -x any-nfc`",
-            word,
-            location=(docname, line),
-            type="bilingual",
-            subtype="nfc",
-        )
-    if app.config.source_suffix.get(app.env.doc2path(docname).suffix) != "markdown":
-        return
-    for found in unclosed_emphasis(emphasis_parser(app.env.myst_config), source[0]):
-        logger.warning(
-            "%s — %s",
-            found.what,
-            found.todo,
-            location=(docname, found.line),
-            type="bilingual",
-            subtype="emphasis",
-        )
+        logger.warning(NFC_WARNING, word, location=(docname, line), type="bilingual", subtype="nfc")
+    if app.config.source_suffix.get(app.env.doc2path(docname).suffix) == "markdown":
+        for line, what, todo in unclosed_emphasis(emphasis_parser(app.env.myst_config), source[0]):
+            logger.warning(
+                "%s — %s", what, todo, location=(docname, line), type="bilingual", subtype="emphasis"
+            )
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:

@@ -1,10 +1,6 @@
-"""Web addresses per edition: canonical URLs, link previews and the 404 page.
-
-On a static host (``edition_host = "site"``) each edition lives under ``<html_baseurl><edition>/``.
-On Read the Docs each language is a project of its own at ``html_baseurl`` (``…/ko/latest/``),
-the others the same with their language, and a view lives in its translation's project
-(``…/en/latest/ko-en/``).
-"""
+"""Web addresses per edition: canonical URLs, link previews and the 404 page. On a static host each
+edition lives under ``<html_baseurl><edition>/``; on Read the Docs each language is a project at
+``…/<lang>/latest/``, and a view lives in its translation's (``…/en/latest/ko-en/``)."""
 
 from __future__ import annotations
 
@@ -79,10 +75,8 @@ def page_description(doctree: nodes.document) -> str:
     """The page's first running paragraph (not a byline field list nor a note), shortened."""
     skipped = (nodes.field_list, nodes.Admonition, nodes.docinfo, nodes.table)
     for paragraph in doctree.findall(nodes.paragraph):
-        if any(isinstance(ancestor, skipped) for ancestor in traverse_parent(paragraph.parent)):
-            continue
-        text = " ".join(paragraph.astext().split())
-        return textwrap.shorten(text, DESCRIPTION_LENGTH, placeholder=" …")
+        if not any(isinstance(ancestor, skipped) for ancestor in traverse_parent(paragraph.parent)):
+            return textwrap.shorten(paragraph.astext(), DESCRIPTION_LENGTH, placeholder=" …")
     return ""
 
 
@@ -90,9 +84,7 @@ def describe_page(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
     """Describe the page for link previews and search engines with its own (translated) text."""
-    if doctree is None or app.builder.name == "epub":
-        return
-    description = page_description(doctree)
+    description = page_description(doctree) if doctree is not None and app.builder.name != "epub" else ""
     if not description:
         return
     # sphinxext-opengraph takes og:* page fields as overrides; a description length of 0
