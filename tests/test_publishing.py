@@ -625,6 +625,7 @@ def test_ctrl_c_during_the_swap_is_held_until_the_new_site_is_in_place(
 
     monkeypatch.setattr(Path, "rename", interrupted_rename)
     monkeypatch.setattr(publisher, "INTERRUPTED", threading.Event())
+    monkeypatch.setattr(publisher, "SWAPPING", threading.Event())
     previous = signal.signal(signal.SIGINT, publisher.on_interrupt)  # as the publisher's main() does
     other = threading.Event()  # another thread is running, as a watcher's or a server's would
     helper = threading.Thread(target=other.wait, daemon=True)

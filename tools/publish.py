@@ -51,6 +51,7 @@ from bilingual import editions  # noqa: E402
 from bilingual.freshness import inputs_digest  # noqa: E402
 
 SOURCE = ROOT / "source"
+CHOOSER = ROOT / "bilingual" / "templates" / "chooser.html"
 #: SOURCE_DATE_EPOCH outside a git checkout: the column's publication date, 2018-01-09.
 FALLBACK_SOURCE_DATE_EPOCH = "1515456000"
 #: Pages of an edition that the sitemap does not list.
@@ -64,11 +65,14 @@ ALL_TARGETS = ["pdf", "epub", "html"]
 #: Set by Ctrl-C (which also raises KeyboardInterrupt): Python drops an exception raised
 #: while a finalizer runs, and the swap must not happen after a Ctrl-C all the same.
 INTERRUPTED = threading.Event()
+#: Set while the swap renames: a Ctrl-C then is raised once both renames are done.
+SWAPPING = threading.Event()
 
 
 def on_interrupt(signum: int, frame: object) -> None:
     INTERRUPTED.set()
-    raise KeyboardInterrupt
+    if not SWAPPING.is_set():
+        raise KeyboardInterrupt
 
 
 class BuildError(Exception):
@@ -381,10 +385,13 @@ def live_markup(page: Path) -> set[str]:
     return found
 
 
-def live_problems(translated: Path, source: Path) -> list[str]:
-    """The live markup in the pages of *translated* that the same pages of *source* lack."""
+def live_problems(translated: Path, source: Path, published: Path | None = None) -> list[str]:
+    """The live markup in the pages of *translated* that the same pages of *source* lack (a page
+    the *published* edition has unchanged was looked at before)."""
     problems = []
     for page in sorted(translated.rglob("*.html")):
+        if published is not None and unchanged(page, published / page.relative_to(translated)):
+            continue
         found = live_markup(page)
         original = source / page.relative_to(translated)
         found -= live_markup(original) if found and original.exists() else set()
@@ -395,23 +402,27 @@ def live_problems(translated: Path, source: Path) -> list[str]:
 # -- Staging and the swap --------------------------------------------------------------
 
 
+def unchanged(built: Path, published: Path) -> bool:
+    """Whether a built file is the published one: its size and time (``copy2`` keeps the time)."""
+    try:
+        new, old = built.stat(), published.stat()
+    except OSError:
+        return False
+    return (new.st_size, new.st_mtime_ns) == (old.st_size, old.st_mtime_ns)
+
+
 def stage_edition(built: Path | None, published: Path, target: Path) -> None:
     """Stage an edition from its build, or keep the published one if *built* is None.
 
     The published site is never written in place (every publication replaces it with a
-    rename), so the new one shares its unchanged files: a file of the build with the size
-    and time of the published one (``copy2`` keeps the time) is a hard link to it."""
+    rename), so the new one shares its unchanged files: hard links to them."""
 
     def link_or_copy(source: str, destination: str) -> None:
         old = published / Path(source).relative_to(built) if built else Path(source)
-        try:
-            new, was = os.stat(source), os.stat(old)
-            if built is None or (new.st_size, new.st_mtime_ns) == (was.st_size, was.st_mtime_ns):
-                os.link(old, destination)
-                return
-        except OSError:
-            pass
-        shutil.copy2(source, destination)
+        if built is None or unchanged(Path(source), old):
+            os.link(old, destination)
+        else:
+            shutil.copy2(source, destination)
 
     origin = built if built is not None else published
     if origin.is_dir():
@@ -474,20 +485,16 @@ def page_title(page: Path) -> str:
 
 
 def chooser_html(titles: dict[str, str]) -> str:
-    """The site's front door (bilingual/templates/chooser.html): follows the browser's language, and works
-    without JavaScript."""
+    """The site's front door (CHOOSER): follows the browser's language, and works without JavaScript."""
     import jinja2
 
-    template = jinja2.Template((ROOT / "bilingual" / "templates" / "chooser.html").read_text(encoding="utf-8"), autoescape=True)
-    return (
-        template.render(
-            source=languages()[0],
-            titles=titles,
-            entry=entry_page(),
-            language_name=editions.language_name,
-            interface=interface,
-        )
-        + "\n"
+    template = jinja2.Template(CHOOSER.read_text("utf-8"), autoescape=True, keep_trailing_newline=True)
+    return template.render(
+        source=languages()[0],
+        titles=titles,
+        entry=entry_page(),
+        language_name=editions.language_name,
+        interface=interface,
     )
 
 
@@ -522,21 +529,25 @@ def sitemap(site: Path) -> bytes:
 
 
 def swap(staging: Path, target: Path) -> None:
-    """Replace *target* by *staging* with two renames; no Ctrl-C between them."""
+    """Replace *target* by *staging* with two renames; a Ctrl-C (or, in this thread, a SIGTERM) between
+    them waits until both are done. (Python runs a signal handler in the main thread, wherever the
+    signal was delivered, so the mask alone does not hold a Ctrl-C.)"""
     old = target.with_name(f".{target.name}.old")
     shutil.rmtree(old, ignore_errors=True)
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    SWAPPING.set()
     try:
         if INTERRUPTED.is_set():
             shutil.rmtree(staging)
-            raise KeyboardInterrupt
-        if target.exists():
-            target.rename(old)
-        staging.rename(target)
+        else:
+            if target.exists():
+                target.rename(old)
+            staging.rename(target)
     finally:
+        SWAPPING.clear()
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
     shutil.rmtree(old, ignore_errors=True)
-    if INTERRUPTED.is_set():  # (the KeyboardInterrupt may have been raised, and dropped, in a finalizer)
+    if INTERRUPTED.is_set():  # (also when Python raised, and dropped, it inside a finalizer)
         raise KeyboardInterrupt
 
 
@@ -594,7 +605,7 @@ def stage_html(
             output is not None
             and name != source
             and outputs[source] is not None
-            and (found := live_problems(output, outputs[source]))
+            and (found := live_problems(output, outputs[source], site / name))
         ):
             errors += [*found, f"{name}: not published: a translation brought live markup in"]
             outputs[name] = None
