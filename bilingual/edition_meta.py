@@ -62,7 +62,6 @@ def translate_settings(app: Sphinx, config: Config) -> None:
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("bilingual.editions")
-    # The source-language values of TRANSLATED_SETTINGS, kept for bilingual outputs.
-    app.add_config_value("edition_source_settings", {}, "", types=[dict])
+    app.add_config_value("edition_source_settings", {}, "", types=[dict])  # (their source-language values)
     app.connect("config-inited", translate_settings)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

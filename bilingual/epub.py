@@ -40,10 +40,8 @@ class EditionEpub3Builder(Epub3Builder):
             super().build_epub()
             return
         date_time = max((1980, 1, 1, 0, 0, 0), time.gmtime(int(epoch))[:6])  # (the earliest a zip holds)
-        names = ["mimetype", "META-INF/container.xml", "content.opf", "toc.ncx", *self.files]
-        epub_path = self.outdir / f"{self.config.epub_basename}.epub"
-        with zipfile.ZipFile(epub_path, "w") as epub:
-            for name in names:
+        with zipfile.ZipFile(self.outdir / f"{self.config.epub_basename}.epub", "w") as epub:
+            for name in ["mimetype", "META-INF/container.xml", "content.opf", "toc.ncx", *self.files]:
                 info = zipfile.ZipInfo(name, date_time=date_time)
                 info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
                 info.external_attr = 0o644 << 16

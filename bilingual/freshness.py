@@ -1,7 +1,6 @@
-"""One digest of what a build reads: it decides when the publisher, ``make watch`` and Sphinx rebuild.
-
-Sphinx does not re-read documents when an extension's code changes: the package's digest, an ``env``
-setting, makes an edit to it a full rebuild."""
+"""One digest of what a build reads: it decides when the publisher, ``make watch`` and Sphinx rebuild
+(Sphinx does not re-read documents when an extension's code changes: the package's digest, an ``env``
+setting, makes an edit to it a full rebuild)."""
 
 from __future__ import annotations
 

@@ -100,8 +100,7 @@ var Stemmer = function () {
 
 
 def add_search_messages(app: Sphinx) -> None:
-    """Hand searchtools.js the project's translation (locale/ko/…/sphinx.po) of the message that
-    Sphinx's own Korean catalog leaves empty, so that a finished search says nothing."""
+    """Give searchtools.js the project's translation of a message Sphinx's Korean catalog lacks."""
     if app.builder.format != "html" or app.config.language != SearchKorean.lang:
         return
     singular = "Search finished, found one page matching the search query."

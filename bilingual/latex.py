@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging as stdlib_logging
+from pathlib import Path
 from typing import Any
 
 from docutils import nodes
@@ -12,6 +13,7 @@ from sphinx.config import Config
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.nodes import traverse_parent
+from sphinx.util.template import LaTeXRenderer
 from sphinx.util.texescape import escape
 from sphinx.util.typing import ExtensionMetadata
 
@@ -36,9 +38,9 @@ def apply_language_settings(app: Sphinx, config: Config) -> None:
     elements = dict(config.latex_elements)
     for key, value in config.latex_language_elements.get(config.language, {}).items():
         elements[key] = elements.get(key, "") + "\n" + value if key == "preamble" else value
-    if sidebyside.enabled(config):
-        app.add_latex_package("paracol")
-        app.add_latex_package("ragged2e")
+    if current(config).view:
+        for package in ("paracol", "ragged2e"):
+            app.add_latex_package(package)
         elements["preamble"] = elements.get("preamble", "") + SIDE_BY_SIDE_PREAMBLE
     config.latex_elements = elements
     if "kotex" in elements.get("fontpkg", ""):
@@ -49,9 +51,8 @@ def apply_language_settings(app: Sphinx, config: Config) -> None:
 
 
 def byline_fields(app: Sphinx, doctree: nodes.document) -> list[tuple[str, list[str]]]:
-    """The (translated) byline of the title document: its labelled field list, each value one
-    line, or the original and its translation when paired."""
-    if sidebyside.enabled(app.config):
+    """The title document's labelled field list: each value, or its original and its translation."""
+    if current(app.config).view:
         sidebyside.pair(doctree, app.config)
     sides = {"bilingual-source", "bilingual-target"}
     for field_list in doctree.findall(nodes.field_list):
@@ -66,34 +67,6 @@ def byline_fields(app: Sphinx, doctree: nodes.document) -> list[tuple[str, list[
     return []
 
 
-def pdf_string(text: str) -> str:
-    """Escape *text* for a hyperref PDF string (document information, bookmarks)."""
-    return escape(text).replace(r"\sphinxhyphen{}", "-")
-
-
-def title_page(title: str, fields: list[tuple[str, list[str]]]) -> str:
-    """LaTeX for a title page: the title, then the byline as a two-column list."""
-    newline = r"\newline "
-    rows = "\n".join(
-        rf"{{\sffamily\bfseries {escape(name)}}} & "
-        rf"\parbox[t]{{0.7\linewidth}}{{\raggedright {newline.join(escape(v) for v in values)}}} \\"
-        for name, values in fields
-    )
-    return rf"""
-\begin{{titlepage}}
-\raggedright
-\vspace*{{30mm}}
-{{\sffamily\bfseries\fontsize{{24}}{{34}}\selectfont {escape(title)}\par}}
-\vspace{{12mm}}
-{{\color{{black!60}}\rule{{\linewidth}}{{0.6pt}}}}\par
-\vspace{{8mm}}
-\begin{{tabular}}{{@{{}}l@{{\hspace{{2em}}}}l@{{}}}}
-{rows}
-\end{{tabular}}
-\end{{titlepage}}
-"""
-
-
 def set_document_data(app: Sphinx, builder: Builder) -> None:
     """Give the PDF its translated title, author, title page and metadata before writing."""
     if builder.format != "latex":
@@ -102,20 +75,24 @@ def set_document_data(app: Sphinx, builder: Builder) -> None:
     doctree = app.env.get_doctree(config.edition_main_doc)  # read once: the title, then the byline
     title = app.env.titles[config.edition_main_doc].astext()
     heading = next(doctree.findall(nodes.title), nodes.title())
-    if sidebyside.enabled(config) and (source_title := sidebyside.original_text(heading)) is not None:
+    if current(config).view and (source_title := sidebyside.original_text(heading)) is not None:
         title = f"{source_title}{sidebyside.SEPARATOR}{title}"
     author = config.author  # translated by bilingual.edition_meta
     original = config.edition_source_settings.get("author", author)
-    if sidebyside.enabled(config) and author != original:
+    if current(config).view and author != original:
         author = f"{original} / {author}"
     config.latex_documents = [(config.root_doc, f"{pdf_stem(config)}.tex", title, author, "manual", True)]
     context: dict[str, Any] = builder.context  # type: ignore[attr-defined]
-    context["maketitle"] = title_page(title, byline_fields(app, doctree))
+    fields = byline_fields(app, doctree)
+    renderer = LaTeXRenderer([Path(__file__).parent / "templates"])  # (Jinja drops the last newline)
+    context["maketitle"] = renderer.render("titlepage.tex_t", {"title": title, "fields": fields}) + "\n"
     # One column of one date: the running header is the title, not "…, Release 1.0"
     # (``release`` is for the EPUB's metadata). Both empty, Sphinx drops the comma too.
     context["release"] = context["releasename"] = ""
+    # The document information, as hyperref strings: escaped, with plain hyphens.
+    pdf_title, pdf_author = (escape(text).replace(r"\sphinxhyphen{}", "-") for text in (title, author))
     context["preamble"] += (
-        rf"\hypersetup{{pdftitle={{{pdf_string(title)}}}, pdfauthor={{{pdf_string(author)}}},"
+        rf"\hypersetup{{pdftitle={{{pdf_title}}}, pdfauthor={{{pdf_author}}},"
         rf" pdflang={{{current(config).languages[0]}}}}}"
         "\n"
     )
@@ -151,7 +128,7 @@ class SideBySideColumns(SphinxPostTransform):
     builders = ("latex",)
 
     def run(self, **kwargs: Any) -> None:
-        if not sidebyside.enabled(self.config):
+        if not current(self.config).view:
             return
         rows = self.document.findall(
             lambda n: isinstance(n, nodes.container) and "bilingual-row" in n["classes"]

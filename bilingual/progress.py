@@ -23,7 +23,7 @@ from sphinx.util.typing import ExtensionMetadata
 from sphinx_intl.catalog import fuzzy_entries, load_po, translated_entries, untranslated_entries
 
 from bilingual import sidebyside
-from bilingual.editions import is_translation, language_name, source_language
+from bilingual.editions import current, is_translation, language_name, source_language
 from bilingual.web import edition_root, relative_url
 
 _ = get_translation("sphinx")
@@ -96,9 +96,8 @@ class MetadataIsNotAPassage(SphinxTransform):
     default_priority = 5  # before Sphinx's Locale (20) looks for messages
 
     def apply(self, **kwargs: object) -> None:
-        first = next(iter(self.document.children), None)
-        if isinstance(first, nodes.field_list):
-            for node in first.findall(nodes.TextElement):
+        if self.document.children and isinstance(self.document[0], nodes.field_list):
+            for node in self.document[0].findall(nodes.TextElement):
                 node["translatable"] = False
 
 
@@ -108,7 +107,7 @@ class MarkLag(SphinxPostTransform):
     default_priority = 4  # before bilingual.sidebyside's PairTranslations (5), which marks its rows
 
     def run(self, **kwargs: object) -> None:
-        if not is_translation(self.config) or sidebyside.enabled(self.config):
+        if not is_translation(self.config) or current(self.config).view:
             return
         source = source_language(self.config)
         name = language_name(source, self.config.language)
@@ -133,9 +132,8 @@ class MarkLag(SphinxPostTransform):
         """The same passage (its own id or its section's) in the source edition, relative on the web."""
         uri = self.app.builder.get_target_uri(self.env.docname)
         here = edition_root(self.config, self.config.language) + uri
-        there = edition_root(self.config, source_language(self.config)) + uri.split("#")[0]
-        fragment = next((element["ids"][0] for element in traverse_parent(node) if element.get("ids")), "")
-        there += f"#{fragment}" if fragment else ""
+        fragment = next((f"#{e['ids'][0]}" for e in traverse_parent(node) if e.get("ids")), "")
+        there = edition_root(self.config, source_language(self.config)) + uri.split("#")[0] + fragment
         return relative_url(here, there) if self.app.builder.format == "html" else there
 
 
@@ -204,8 +202,7 @@ class TranslationStatus(SphinxDirective):
         )
 
     def outdated_list(self, all_progress: list[Progress], language: str) -> list[nodes.Node]:
-        """Every outdated passage, linked where it is (its label, or its page), quoted in this
-        edition's language."""
+        """Every outdated passage, linked where it is, quoted in this edition's language."""
         items = nodes.bullet_list(classes=["translation-outdated-list"])
         for progress in all_progress:
             path = self.env.doc2path(progress.name)
@@ -230,19 +227,15 @@ class TranslationStatus(SphinxDirective):
         for page, progress in rows:
             counts = [str(progress.entries[state]) for state in Progress.STATES]
             chars = f"{progress.chars['translated']:,}/{progress.source_chars:,} ({progress.percent:.0f}%)"
-            # Sphinx wraps each cell in a box that justifies its lines again: a page title
-            # that wraps is set ragged right from inside (the PDF only).
+            # Sphinx's box around each cell justifies again: a long page title is ragged from inside (PDF).
             ragged = nodes.raw("", r"\raggedright ", format="latex")
             group[-1] += nodes.row(
                 "",
                 nodes.entry("", nodes.paragraph("", "", ragged, page)),
                 *(nodes.entry("", nodes.paragraph("", c)) for c in [*counts, chars]),
             )
-        table = nodes.table(classes=["translation-status"])
-        if caption:
-            table += nodes.title("", caption, translatable=False)
-        table += group
-        return table
+        title = [nodes.title("", caption, translatable=False)] if caption else []
+        return nodes.table("", *title, group, classes=["translation-status"])
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:

@@ -26,7 +26,7 @@ from sphinx.util.nodes import extract_messages
 from sphinx.util.typing import ExtensionMetadata
 from sphinx_intl.catalog import fuzzy_entries, load_po
 
-from bilingual.editions import is_translation, source_language
+from bilingual.editions import current, is_translation, source_language
 
 #: Messages that cannot be wrapped in a row and get two inlines instead.
 INLINE_PAIRED = (nodes.title, nodes.term, nodes.field_name, nodes.rubric)
@@ -35,11 +35,6 @@ ORIGINAL = "bilingual_original"
 SEPARATOR = " / "
 #: What Sphinx's smart quotes change ("qDe": quotes, dashes, ellipses); other originals are left alone.
 SMARTENED = re.compile(r"[\"'`]|--|\.\.\.")
-
-
-def enabled(config: Config) -> bool:
-    """Whether this build's pages pair translations with their sources."""
-    return bool(config.bilingual_sidebyside) and is_translation(config)
 
 
 class KeepOriginals(SphinxTransform):
@@ -66,9 +61,7 @@ class RecordStatus(SphinxTransform):
             return
         outdated = self.fuzzy_messages()
         originals = []
-        for node in self.document.findall(nodes.TextElement):
-            if ORIGINAL not in node:
-                continue
+        for node in self.document.findall(lambda n: isinstance(n, nodes.TextElement) and ORIGINAL in n):
             original, message, children = node[ORIGINAL]
             if node.children is children:  # (Locale left it: its children are still the page's)
                 children = [child.deepcopy() for child in children]
@@ -77,17 +70,14 @@ class RecordStatus(SphinxTransform):
                 element["ids"] = []
                 element["names"] = []
                 element.attributes.pop(ORIGINAL, None)  # (a message inside this one)
-            if not node.get("translated"):
-                status = "missing"
-            else:
-                status = "outdated" if message in outdated else "translated"
+            status = "outdated" if message in outdated else "translated"
+            status = status if node.get("translated") else "missing"
             node[ORIGINAL] = (original, message, status)
             originals.append(original)
         self.quote(originals)
 
     def quote(self, originals: list[nodes.Element]) -> None:
-        """Give the originals, which sit outside the page where Sphinx's smart quotes do not reach,
-        the quotes of their language, as in their own edition."""
+        """Give the originals (outside the page, where smart quotes do not reach) their language's quotes."""
         originals = [original for original in originals if SMARTENED.search(original.astext())]
         if not originals:
             return
@@ -125,14 +115,11 @@ def original_text(node: nodes.Element) -> str | None:
 
 def pair(document: nodes.Node, config: Config) -> None:
     """Put each translated node beside its original, with an anchor and a status."""
-    source_lang, target_lang = source_language(config), config.language
+    source_classes = ["bilingual-source", f"language-{source_language(config)}"]
+    target_classes = ["bilingual-target", f"language-{config.language}"]
     seen: Counter[str] = Counter()
-    for node in list(document.findall(nodes.TextElement)):
-        if ORIGINAL not in node:
-            continue
+    for node in list(document.findall(lambda n: isinstance(n, nodes.TextElement) and ORIGINAL in n)):
         original, message, status = node.attributes.pop(ORIGINAL)
-        source_classes = ["bilingual-source", f"language-{source_lang}"]
-        target_classes = ["bilingual-target", f"language-{target_lang}"]
         if isinstance(node, INLINE_PAIRED):
             source = nodes.inline("", "", *original.children, classes=source_classes)
             target = nodes.inline("", "", *node.children, classes=target_classes)
@@ -165,7 +152,7 @@ class PairTranslations(SphinxPostTransform):
     default_priority = 5  # before ReferencesResolver (10): references in the originals are resolved too
 
     def run(self, **kwargs: Any) -> None:
-        if enabled(self.config):
+        if current(self.config).view:
             pair(self.document, self.config)
         else:
             for node in self.document.findall(nodes.TextElement):
@@ -192,24 +179,15 @@ class SideBySideBuilder(StandaloneHTMLBuilder):
                 outdated.add(docname)
         return sorted(outdated)
 
-    def load_indexer(self, docnames: Iterable[str]) -> None:
-        pass
-
-    def index_page(self, pagename: str, doctree: nodes.document, title: str) -> None:
-        pass
-
-    def dump_search_index(self) -> None:
-        pass
-
-
-SEARCH_INDEX = "searchindex.js"
+    def load_indexer(self, docnames: Iterable[str]) -> None: ...
+    def index_page(self, pagename: str, doctree: nodes.document, title: str) -> None: ...
+    def dump_search_index(self) -> None: ...
 
 
 def merge_search_indexes(view: Path, editions: list[Path]) -> None:
-    """Write the view's search index from the editions' (the translation's last, whose names,
-    titles and objects the view has): any edition's terms and section titles lead to the same
-    places in the view, so each word is found as its own edition finds it."""
-    indexes = [js_index.loads((edition / SEARCH_INDEX).read_text(encoding="utf-8")) for edition in editions]
+    """Write the view's search index from the editions' (the translation's, whose pages the view has,
+    last): a word leads to the same places in the view as in its own edition."""
+    indexes = [js_index.loads((path / "searchindex.js").read_text(encoding="utf-8")) for path in editions]
     merged = indexes[-1]
     numbers = {name: number for number, name in enumerate(merged["docnames"])}
     for index in indexes[:-1]:
@@ -228,7 +206,7 @@ def merge_search_indexes(view: Path, editions: list[Path]) -> None:
             own.extend(
                 place for d, anchor in places if d in renumber and (place := [renumber[d], anchor]) not in own
             )
-    (view / SEARCH_INDEX).write_text(js_index.dumps(merged), encoding="utf-8")
+    (view / "searchindex.js").write_text(js_index.dumps(merged), encoding="utf-8")
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:

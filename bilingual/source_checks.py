@@ -25,8 +25,7 @@ from bilingual.editions import is_translation
 
 logger = logging.getLogger(__name__)
 
-#: Where a delimiter token's run starts in the inline source (in its meta), and what
-#: `record_unclosed` finds (in the parse's env).
+#: Keys: where a delimiter's run starts (a token's meta), what `record_unclosed` finds (the env).
 RUN, UNCLOSED = "delimiter_run", "unclosed_emphasis"
 #: What a delimiter run of each length marks, and the role that marks it whatever follows.
 KINDS = {1: ("emphasis", "emphasis"), 2: ("strong", "strong")}
@@ -94,9 +93,8 @@ def rendered(tokens: list[Token], nesting: int) -> bool:
 def describe(char: str) -> str:
     if char.isspace():
         return "a space"
-    if isMdAsciiPunct(ord(char)) or isPunctChar(char):
-        return f"punctuation “{char}”"
-    return f"the letter “{char}”"
+    punctuation = isMdAsciiPunct(ord(char)) or isPunctChar(char)
+    return f"punctuation “{char}”" if punctuation else f"the letter “{char}”"
 
 
 def refused(state: StateInline, opener: int, closer: int, length: int) -> str:
@@ -157,8 +155,7 @@ def decomposed(text: str) -> Iterator[tuple[int, str]]:
 
 
 def check_source(app: Sphinx, docname: str, source: list[str]) -> None:
-    """Warn about decomposed text and, in Markdown, emphasis left as text (in the source
-    language's build only: a translation's text is in its catalogs)."""
+    """Warn of decomposed text and, in Markdown, unclosed emphasis (a translation's are its catalogs')."""
     if is_translation(app.config):
         return
     for line, word in decomposed(source[0]):

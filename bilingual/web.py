@@ -43,8 +43,7 @@ def relative_url(page: str, target: str) -> str:
 
 
 def derive_addresses(app: Sphinx, config: Config) -> None:
-    """Point every web-facing setting at this language's part of the site; add the locale and
-    card tags that sphinxext-opengraph does not write itself."""
+    """Point the web-facing settings at this language's site; add the tags sphinxext-opengraph lacks."""
     root = edition_root(config, config.language)
     others = [lang for lang in config.edition_languages if lang != config.language]
     config.ogp_site_url = root
@@ -87,8 +86,7 @@ def describe_page(
     description = page_description(doctree) if doctree is not None and app.builder.name != "epub" else ""
     if not description:
         return
-    # sphinxext-opengraph takes og:* page fields as overrides; a description length of 0
-    # (a documented page field) keeps it from making a description of its own.
+    # sphinxext-opengraph takes og:* page fields as overrides; a length of 0 stops its own description.
     context["meta"] = {
         **(context.get("meta") or {}),
         "og:description": html.escape(description, quote=False),
