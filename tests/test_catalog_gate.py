@@ -440,7 +440,7 @@ def test_glossary_check_looks_for_a_term_before_its_pattern_and_finds_what_the_p
         ("İCT전략연구실의 유니콘", "the division's unicorns"),
     ]
     entries += [
-        glossary.Entry("locale/en/LC_MESSAGES/case.po", n, n, msgid, msgstr, False, False)
+        glossary.Entry("locale/en/LC_MESSAGES/case.po", n, n, msgid, msgstr, False)
         for n, (msgid, msgstr) in enumerate(cases)
     ]
     quick = [glossary.check(project, entry) for entry in entries]

@@ -1,16 +1,8 @@
-"""The translator's commands: check, count, update and rewrap the gettext catalogs.
+"""The translator's commands: check, count, update and rewrap the gettext catalogs (docs/translating.md).
 
-    python tools/po.py check [PO ...]          the catalog gate; exit 1 on any problem
-    python tools/po.py stats [--json]          sphinx-intl's counts, per catalog and in total
-    python tools/po.py update [--pot-dir DIR]  merge new templates (make gettext) into the catalogs
-    python tools/po.py format [PO ...]         rewrite in the project's one form (Babel, width 79)
-
-``update`` is ``sphinx-intl update`` that keeps what sphinx-intl drops: the previous msgid
-(``#|``) of a changed message, so that the translator sees what changed in the Korean,
-and the catalogs' form (docs/translating.md).
+``update`` is ``sphinx-intl update`` that keeps what sphinx-intl drops: the previous msgid (``#|``)
+of a changed message, so that the translator sees what changed in the Korean, and the catalogs' form.
 """
-
-from __future__ import annotations
 
 import argparse
 import json
@@ -22,7 +14,7 @@ sys.path.insert(0, str(ROOT))
 
 from bilingual.editions import project_languages  # noqa: E402
 from bilingual.progress import Progress, document_catalogs  # noqa: E402
-from tools.pocheck import Project, check_catalogs  # noqa: E402
+from tools.pocheck import Project, check_catalogs, syntax  # noqa: E402
 from tools.pocheck.catalogs import format_catalog, update_catalog  # noqa: E402
 
 
@@ -43,12 +35,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--root", type=Path, default=ROOT, help="the project (default: this checkout)")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("check", help="run the catalog gate").add_argument("files", nargs="*", type=Path)
-    stats = commands.add_parser("stats", help="translation progress per catalog")
+    check = commands.add_parser("check", help="the catalog gate; exit 1 on any problem")
+    check.add_argument("files", nargs="*", type=Path)
+    stats = commands.add_parser("stats", help="sphinx-intl's counts, per catalog and in total")
     stats.add_argument("--json", action="store_true")
-    update = commands.add_parser("update", help="merge new templates into the catalogs")
+    update = commands.add_parser("update", help="merge new templates (make gettext) into the catalogs")
     update.add_argument("--pot-dir", type=Path, default=ROOT / "build" / "gettext")
-    commands.add_parser("format", help="rewrap the catalogs").add_argument("files", nargs="*", type=Path)
+    format_ = commands.add_parser("format", help="rewrite in the project's one form (Babel, width 79)")
+    format_.add_argument("files", nargs="*", type=Path)
     args = parser.parse_args(argv)
     project = Project(args.root.resolve())
     translations = project_languages(project.root)[1:]
@@ -57,9 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "check":
         problems = check_catalogs(project, [path.resolve() for path in args.files] or None)
         if not args.files:  # (the catalogs as a whole: as current as the source)
-            from tools.pocheck import templates
-
-            problems += templates.check(project, translations)
+            problems += syntax.check_templates(project, translations)
         print(*problems, sep="\n", end="\n" if problems else "")
         count = f"{len(args.files or project.all_catalogs())} catalog(s)"
         summary = f"{len(problems)} problem(s) in {count}" if problems else f"{count} OK"

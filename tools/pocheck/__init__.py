@@ -4,8 +4,6 @@ Each problem is a hazard, lag or style (`catalogs.HAZARD`…): docs/translating.
 each means for a publication.
 """
 
-from __future__ import annotations
-
 import functools
 import itertools
 import multiprocessing
@@ -22,9 +20,9 @@ __all__ = ["HAZARD", "LAG", "STYLE", "Problem", "Project", "check_catalogs"]
 def content_checks() -> tuple:
     """The checks of each translated entry: imported when first needed, as the tools that only
     read catalogs (`tools.pocheck.catalogs`) need not pay for translate-toolkit and enchant."""
-    from tools.pocheck import glossary, house_style, markup, numbers, security, spelling, toolkit
+    from tools.pocheck import glossary, house_style, myst, numbers, toolkit
 
-    return tuple(m.check for m in (markup, security, toolkit, numbers, glossary, spelling, house_style))
+    return tuple(m.check for m in (myst, toolkit, numbers, glossary, house_style))
 
 
 def check_catalog(project: Project, path: Path, form: bool = True, msgfmt: bool = True) -> list[Problem]:

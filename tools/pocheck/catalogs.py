@@ -1,7 +1,5 @@
 """Catalogs of the project: where they are, how they are read, written and updated (Babel)."""
 
-from __future__ import annotations
-
 import io
 import subprocess
 import unicodedata
@@ -19,7 +17,6 @@ from bilingual.freshness import digest
 WIDTH = 79
 #: Catalogs of Sphinx's own domain (theme strings), not of documents.
 UI_CATALOGS = {"sphinx.po"}
-
 #: What a problem means for a publication (docs/translating.md): a *hazard* keeps the catalog's
 #: language from being published; *lag* is published and shown to readers as such; *style* is
 #: noted. `make check-po`, and so CI, refuses all three.
@@ -75,9 +72,9 @@ class Project:
     def changed_catalogs(self) -> set[Path] | None:
         """The catalogs that differ from the last commit (changed, staged or new), by git; None
         when that is not known: not the root of a git checkout, no commit yet, no git."""
+        git = [["rev-parse", "--show-toplevel"], ["diff", "--name-only", "-z", "HEAD", "--", "locale"]]
+        git.append(["ls-files", "--others", "--exclude-standard", "-z", "--", "locale"])
         try:
-            git = [["rev-parse", "--show-toplevel"], ["diff", "--name-only", "-z", "HEAD", "--", "locale"]]
-            git.append(["ls-files", "--others", "--exclude-standard", "-z", "--", "locale"])
             top, changed, new = [
                 subprocess.run(["git", *a], cwd=self.root, capture_output=True, text=True, check=True).stdout
                 for a in git
@@ -104,7 +101,7 @@ class Project:
 
 @dataclass
 class Entry:
-    """One message of a catalog, with the lines a translator needs to find it."""
+    """One message of a catalog (not an obsolete one), with the lines a translator needs to find it."""
 
     path: str
     line: int  # the msgstr line
@@ -112,12 +109,11 @@ class Entry:
     msgid: str
     msgstr: str
     fuzzy: bool
-    obsolete: bool
     previous: str = ""  # the previous msgid (#|) of a fuzzy entry
 
     @property
     def translated(self) -> bool:
-        return bool(self.msgstr) and not self.fuzzy and not self.obsolete
+        return bool(self.msgstr) and not self.fuzzy
 
     @property
     def language(self) -> str:
@@ -128,16 +124,12 @@ class Entry:
 
 
 def load_entries(project: Project, path: Path, catalog: Catalog | None = None) -> list[Entry]:
-    """The entries of a catalog that passed ``msgfmt --check`` (*catalog*: it read by `read_catalog`)."""
+    """The entries of a catalog that passed ``msgfmt --check`` (*catalog*: it, read by `read_catalog`)."""
     lines = path.read_text(encoding="utf-8").splitlines()
-    catalog = catalog if catalog is not None else read_catalog(path)
     shown, entries = project.relative(path), []
-    messages = [(m, False) for m in catalog if m.id] + [(m, True) for m in catalog.obsolete.values()]
-    for message, obsolete in messages:
+    for message in [m for m in (catalog if catalog is not None else read_catalog(path)) if m.id]:
         msgid_line = flag_line = message.lineno
-        msgstr_line = next(
-            n for n in range(msgid_line, len(lines) + 1) if lines[n - 1].startswith(("msgstr", "#~ msgstr"))
-        )
+        msgstr_line = next(n for n in range(msgid_line, len(lines) + 1) if lines[n - 1].startswith("msgstr"))
         for n in range(msgid_line - 1, 0, -1):  # the entry's comments, above its msgid
             if not lines[n - 1].startswith("#") or lines[n - 1].startswith("#~"):
                 break
@@ -145,7 +137,7 @@ def load_entries(project: Project, path: Path, catalog: Catalog | None = None) -
         # A plural entry is as translated as its first form (Korean has only one).
         msgid, msgstr = (text if isinstance(text, str) else text[0] for text in (message.id, message.string))
         previous = message.previous_id[0] if message.previous_id else ""
-        entries.append(Entry(shown, msgstr_line, flag_line, msgid, msgstr, message.fuzzy, obsolete, previous))
+        entries.append(Entry(shown, msgstr_line, flag_line, msgid, msgstr, message.fuzzy, previous))
     return entries
 
 
@@ -190,9 +182,7 @@ def format_catalog(path: Path) -> bool:
 
 def update_catalog(pot: Path, po: Path, language: str) -> str:
     """Merge template *pot* into catalog *po*: changed messages stay as fuzzy, removed ones obsolete."""
-    with pot.open("rb") as f:
-        template = read_po(f, charset="utf-8")
-    status = "updated" if po.exists() else "created"
+    template, status = read_catalog(pot), "updated" if po.exists() else "created"
     if po.exists():
         catalog = read_catalog(po)
         for message in [m for m in catalog.obsolete.values() if m.id in template]:

@@ -1,7 +1,5 @@
 """Glossary consistency: a msgid with a glossary term has the term's translation in its msgstr."""
 
-from __future__ import annotations
-
 import re
 from functools import cache
 from pathlib import Path

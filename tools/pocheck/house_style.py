@@ -1,17 +1,27 @@
 """The house style's rules that a program can apply exactly (docs/translating.md, "House style"),
-on what readers see of an English msgstr; each problem is style, with what to write instead."""
-
-from __future__ import annotations
+on what readers see of a msgstr: spelling (enchant and hunspell: en_US for English, with Debian's
+hunspell-en-us; a language whose dictionary is not installed is not checked) and the word list;
+in English, quotation marks, fixed forms and company descriptors. Each problem is style."""
 
 import re
+from collections import namedtuple
 from collections.abc import Iterator
-from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
+
+import enchant
 
 from tools.pocheck.catalogs import STYLE, Entry, Problem, Project, read_catalog
 from tools.pocheck.glossary import glossary_terms, read_glossary
 from tools.pocheck.myst import analyse
+
+#: Words: letters with inner apostrophes and hyphens; digits, Hangul and URLs are not words to check.
+WORD = re.compile(r"[A-Za-z]+(?:['’-][A-Za-z]+)*")
+URL = re.compile(r"\S+://\S+|\S+@\S+\.\S+")
+POSSESSIVE = re.compile(r"['’]s$")
+#: The dictionary of a language, where its name alone is not enchant's.
+DICTIONARIES = {"en": "en_US"}
+
 
 TITLE = "China: A Case of Innovation and Locality"
 #: Messages whose whole translation the house style fixes ("Title").
@@ -59,13 +69,9 @@ DESCRIPTION = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Company:
-    """A company of the glossary, in a language, with the descriptor its glossary note gives it."""
-
-    name: str
-    descriptor: str
-    misdescribed: re.Pattern[str]  # another descriptor's noun just before its name, or after it
+#: A company of the glossary, the descriptor its note gives it, and a pattern of another
+#: descriptor's noun just before its name, or after it.
+Company = namedtuple("Company", "name descriptor misdescribed")
 
 
 @cache
@@ -138,7 +144,8 @@ def quotation_marks(text: str) -> Iterator[tuple[str, str]]:
 
 
 def fixed_forms(msgid: str, text: str) -> Iterator[tuple[str, str]]:
-    """The title and "Expert Column": exactly as the house style writes them, and no other form."""
+    """The title and "Expert Column" exactly as the house style writes them, and no other form; 우리
+    as we, us or our."""
     inside = text.replace(",”", "”").replace(".”", "”")  # (a comma or period goes inside the quote)
     wanted = [english for korean, english in WITHIN.items() if korean in msgid and english not in inside]
     if msgid in WHOLE and text != WHOLE[msgid]:
@@ -153,6 +160,11 @@ def fixed_forms(msgid: str, text: str) -> Iterator[tuple[str, str]]:
                 f"“{rest[at : at + len(giveaway)]}” is another form of {form}",
                 f"write {form}, capitals as shown",
             )
+    if "우리" in msgid and not WE.search(text):
+        yield (
+            "우리 is not translated as we, us or our",
+            "write we, us or our (the author and the Korean readers)",
+        )
 
 
 def descriptions(described: list[Company], text: str) -> Iterator[tuple[str, str]]:
@@ -173,21 +185,47 @@ def descriptions(described: list[Company], text: str) -> Iterator[tuple[str, str
             )
 
 
+@cache
+def dictionary(language: str, wordlist: Path) -> enchant.Dict | None:
+    """The language's hunspell dictionary with the names of *wordlist* (one a line); None if not installed."""
+    tag = DICTIONARIES.get(language, language)
+    if not enchant.dict_exists(tag):
+        return None
+    return enchant.DictWithPWL(tag, str(wordlist)) if wordlist.exists() else enchant.Dict(tag)
+
+
+@lru_cache(maxsize=65536)
+def unknown_parts(word: str, words: enchant.Dict) -> tuple[str, ...]:
+    """The parts of one word the dictionary does not know (each word is looked up once per run)."""
+    if len(word) < 2 or word.isupper():
+        return ()  # initials and acronyms (KISDI, ICT, AI)
+    if words.check(word):
+        return ()  # hyphenated names such as Seong-ok are in the word list whole
+    return tuple(
+        part for part in word.split("-") if len(part) > 1 and not part.isupper() and not words.check(part)
+    )
+
+
+def misspelt(project: Project, entry: Entry) -> Iterator[tuple[str, str]]:
+    """Words its language's dictionary and the project's word list lack (not code, URLs, role targets)."""
+    wordlist = project.locale_dir / entry.language / "wordlist.txt"
+    words = dictionary(entry.language, wordlist)
+    text = analyse(entry.msgstr).visible_text if words is not None else ""
+    unknown: dict[str, None] = {}  # (in order, once each)
+    for word in WORD.findall(URL.sub(" ", text) if ("/" in text or "@" in text) else text):
+        if "'" in word or "’" in word:
+            word = POSSESSIVE.sub("", word).replace("’", "'")
+        unknown.update(dict.fromkeys(unknown_parts(word, words)))
+    if unknown:
+        what = f"unknown word{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}"
+        yield what, f"correct the spelling, or add a name to {project.relative(wordlist)}"
+
+
 def check(project: Project, entry: Entry) -> list[Problem]:
-    """The house style's exact rules, on what a reader sees of the msgstr (English only)."""
-    if entry.language != "en":
-        return []
-    text = "".join(analyse(entry.msgstr).visible)
-    found = [
-        *quotation_marks(text),
-        *fixed_forms(entry.msgid, text),
-        *descriptions(companies(project.root, entry.language), text),
-    ]
-    if "우리" in entry.msgid and not WE.search(text):
-        found.append(
-            (
-                "우리 is not translated as we, us or our",
-                "write we, us or our (the author and the Korean readers)",
-            )
-        )
+    """Spelling, then (in English) the house style's exact rules."""
+    found = list(misspelt(project, entry))
+    if entry.language == "en":
+        text = "".join(analyse(entry.msgstr).visible)
+        described = companies(project.root, entry.language)
+        found += [*quotation_marks(text), *fixed_forms(entry.msgid, text), *descriptions(described, text)]
     return [entry.problem(what, todo, STYLE) for what, todo in found]

@@ -1,13 +1,7 @@
-"""Numbers preserved: every figure of the Korean appears in the English, Korean units converted.
-
-English only (its month names, number words and scales); another language's catalogs are
-not checked for figures.
-"""
-
-from __future__ import annotations
+"""Numbers preserved: every figure of the Korean appears in the English, Korean units converted
+(English catalogs only: their month names, number words and scales)."""
 
 import re
-from dataclasses import dataclass
 from decimal import Decimal
 
 from babel.dates import get_month_names
@@ -33,22 +27,16 @@ AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(thousand|million|billion|trillion)\b", 
 THOUSANDS_COMMA = re.compile(r"(?<=\d),(?=\d{3}\b)")
 
 
-@dataclass
 class English:
     """The figures an English text contains, in every form we accept."""
 
-    integers: set[int]
-    decimals: set[str]
-    amounts: set[Decimal]
-    words: set[str]
-
-    @classmethod
-    def of(cls, text: str) -> English:
+    def __init__(self, text: str) -> None:
         text = THOUSANDS_COMMA.sub("", text)
-        integers = {int(n) for n in re.findall(r"\d+", text)}
-        amounts = {Decimal(n) * ENGLISH_SCALES[s.lower()] for n, s in AMOUNT.findall(text)}
-        words = set(re.findall("[a-z]+", text.lower()))
-        return cls(integers, set(re.findall(r"\d+\.\d+", text)), amounts | set(map(Decimal, integers)), words)
+        self.integers = {int(n) for n in re.findall(r"\d+", text)}
+        self.decimals = set(re.findall(r"\d+\.\d+", text))
+        amounts = {Decimal(n) * ENGLISH_SCALES[scale.lower()] for n, scale in AMOUNT.findall(text)}
+        self.amounts = amounts | set(map(Decimal, self.integers))
+        self.words = set(re.findall("[a-z]+", text.lower()))
 
     def has_integer(self, n: int, *, ordinal: bool = False) -> bool:
         names = ORDINALS if ordinal else WORDS
@@ -88,7 +76,7 @@ def check(project: Project, entry: Entry) -> list[Problem]:
     """Every figure of the msgid must be in the msgstr (link targets and role targets aside)."""
     if entry.language != "en":
         return []
-    english = English.of(analyse(entry.msgstr).visible_text)
+    english = English(analyse(entry.msgstr).visible_text)
     problems = []
     for figure in SOURCE_FIGURE.finditer(analyse(entry.msgid).visible_text):
         expected = missing(figure, english)

@@ -1,19 +1,17 @@
-"""Syntax (GNU msgfmt), headers, completeness and the one form (wrap width, Unicode NFC)."""
-
-from __future__ import annotations
+"""Syntax (GNU msgfmt), headers, completeness (against the source too) and the one form (wrap width, NFC)."""
 
 import os
 import re
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po
 
 from bilingual.source_checks import decomposed
 from tools.pocheck.catalogs import LAG, STYLE, Entry, Problem, Project, formatted, language_of
-
-if TYPE_CHECKING:
-    from babel.messages.catalog import Catalog
 
 #: msgfmt's diagnostics: ``file:line: message`` or ``file:line:column: message``.
 MSGFMT_LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?:\d+:)? (?P<what>.*)$", re.MULTILINE)
@@ -53,11 +51,9 @@ def check_file(project: Project, path: Path, run_msgfmt: bool = True) -> list[Pr
         result = msgfmt("--output-file", os.devnull, shown, cwd=project.root, text=True, errors="replace")
         todo = "fix the PO syntax (quotes, keywords, UTF-8); msgfmt --check must pass"
         for found in MSGFMT_LINE.finditer(result.stderr):
-            # (msgfmt counts the newline that ended an open string: its quote is on the line above)
-            line = int(found["line"]) - ("end-of-line within string" in found["what"])
-            problems += (
-                [Problem(shown, line, f"msgfmt: {found['what']}", todo)] if found["path"] == shown else []
-            )
+            if found["path"] == shown:  # (an open string's quote is above the newline msgfmt counts)
+                line = int(found["line"]) - ("end-of-line within string" in found["what"])
+                problems.append(Problem(shown, line, f"msgfmt: {found['what']}", todo))
         if result.returncode != 0 and not problems:
             detail = " ".join(result.stderr.split())[:300] or f"exit status {result.returncode}"
             problems.append(Problem(shown, 1, f"msgfmt --check failed: {detail}", "fix the PO syntax"))
@@ -73,9 +69,9 @@ def check_composed(project: Project, path: Path, formatted_by_make: bool) -> lis
     """Every line in Unicode NFC: decomposed Hangul looks the same, but search and the checks miss it."""
     todo = "retype it, or convert the file with `uconv -x any-nfc`"
     todo = "run `make format-po`, which composes it" if formatted_by_make else todo
-    what = "is not in Unicode NFC (decomposed, as some systems type Hangul): it looks the same, but search "
+    what = "is not in Unicode NFC (decomposed, as some systems type Hangul): it looks the same, but search"
     return [
-        Problem(project.relative(path), line, f"“{word}” {what}and the checks miss it", todo, STYLE)
+        Problem(project.relative(path), line, f"“{word}” {what} and the checks miss it", todo, STYLE)
         for line, word in decomposed(path.read_text(encoding="utf-8"))
     ]
 
@@ -121,7 +117,7 @@ def check_entries(project: Project, path: Path, entries: list[Entry], catalog: C
     """Headers, then untranslated and fuzzy entries: a complete edition has neither."""
     problems = check_headers(project, path, catalog)
     for entry in entries:
-        if entry.fuzzy and not entry.obsolete:
+        if entry.fuzzy:
             todo = (
                 "compare the translation with the Korean (and the #| previous msgid), "
                 'fix it, then delete "fuzzy" from the #, line'
@@ -133,7 +129,7 @@ def check_entries(project: Project, path: Path, entries: list[Entry], catalog: C
                 )
             what = "fuzzy entry: the Korean changed since it was translated; readers see the old translation"
             problems.append(Problem(entry.path, entry.flag_line, f"{what} marked outdated", todo, LAG))
-        elif not entry.msgstr and not entry.obsolete:
+        elif not entry.msgstr:
             problems.append(
                 entry.problem("untranslated entry: readers see the Korean", "translate the msgid", LAG)
             )
@@ -150,3 +146,34 @@ def check_format(project: Project, path: Path, catalog: Catalog) -> list[Problem
     line = [*same, False].index(False) + 1  # (the first line that differs)
     what = "not in the project's form (Babel, wrapped at 79 columns)"
     return [Problem(project.relative(path), line, what, "run `make format-po` and commit the result", STYLE)]
+
+
+def read(path: Path) -> Catalog:
+    with path.open("rb") as f:
+        return read_po(f)  # (as it is: a catalog that fails the gate's syntax check too)
+
+
+def check_templates(project: Project, languages: list[str]) -> list[Problem]:
+    """Catalogs as current as the source, compared with templates extracted afresh: a problem per
+    message of the source that a translation's catalog lacks (`make update-po` was not run after
+    the source changed: readers see the original), and per entry whose message the source lost."""
+    problems = []
+    with tempfile.TemporaryDirectory(prefix="templates-") as directory:
+        command = [sys.executable, "-m", "sphinx", "build", "-b", "gettext", "-q", "-c", str(project.root)]
+        subprocess.run([*command, str(project.root / "source"), directory], check=True, capture_output=True)
+        for pot in sorted(Path(directory).rglob("*.pot")):
+            template, name = read(pot), pot.relative_to(directory).with_suffix(".po")
+            for language in languages:
+                path = project.locale_dir / language / "LC_MESSAGES" / name
+                shown, catalog = project.relative(path), read(path) if path.exists() else []
+                lag = f"this message is not in {shown}: readers of the {language} edition see the original"
+                for message in [m for m in template if m.id and m.id not in catalog]:
+                    where, line = message.locations[0] if message.locations else (path, 1)
+                    where = project.relative((pot.parent / where).resolve())  # (as the project names it)
+                    todo = "run `make update-po`, then translate the new entry"
+                    problems.append(Problem(where, line, lag, todo, LAG))
+                what = "this entry's message is no longer in the source"
+                todo = "run `make update-po` (it keeps the translation as an obsolete #~ entry)"
+                gone = [m for m in catalog if m.id and m.id not in template]
+                problems += [Problem(shown, message.lineno, what, todo, LAG) for message in gone]
+    return problems
