@@ -424,7 +424,7 @@ def test_glossary_check_looks_for_a_term_before_its_pattern_and_finds_what_the_p
 ) -> None:
     """The glossary check skips a term whose case-folded text is not in the message; it
     finds the same problems as the patterns alone (an empty text is in every message)."""
-    from tools.pocheck import glossary
+    from tools.pocheck import house_style as glossary
 
     project = Project(ROOT)
     entries = [
@@ -443,10 +443,10 @@ def test_glossary_check_looks_for_a_term_before_its_pattern_and_finds_what_the_p
         glossary.Entry("locale/en/LC_MESSAGES/case.po", n, n, msgid, msgstr, False)
         for n, (msgid, msgstr) in enumerate(cases)
     ]
-    quick = [glossary.check(project, entry) for entry in entries]
+    quick = [glossary.check_glossary(project, entry) for entry in entries]
     terms = glossary.longest_first(tuple(glossary.read_glossary(ROOT, "en")))
     monkeypatch.setattr(glossary, "longest_first", lambda _terms: [(term, "") for term, _ in terms])
-    assert quick == [glossary.check(project, entry) for entry in entries]
+    assert quick == [glossary.check_glossary(project, entry) for entry in entries]
     assert all(quick[-len(cases) :]), "a case without a glossary problem"
 
 

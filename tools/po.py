@@ -1,8 +1,5 @@
 """The translator's commands: check, count, update and rewrap the gettext catalogs (docs/translating.md).
-
-``update`` is ``sphinx-intl update`` that keeps what sphinx-intl drops: the previous msgid (``#|``)
-of a changed message, so that the translator sees what changed in the Korean, and the catalogs' form.
-"""
+``update`` keeps what ``sphinx-intl update`` drops: a changed message's previous msgid (``#|``), the form."""
 
 import argparse
 import json

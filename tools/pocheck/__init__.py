@@ -1,8 +1,5 @@
-"""The catalog gate: every check of the catalogs, each problem as ``path:line: what — what to do``.
-
-Each problem is a hazard, lag or style (`catalogs.HAZARD`…): docs/translating.md says what
-each means for a publication.
-"""
+"""The catalog gate: every check of the catalogs, each problem as ``path:line: what — what to do``,
+a hazard, lag or style (`catalogs.HAZARD`…; what each means for a publication: docs/translating.md)."""
 
 import functools
 import itertools
@@ -18,16 +15,14 @@ __all__ = ["HAZARD", "LAG", "STYLE", "Problem", "Project", "check_catalogs"]
 
 @functools.cache
 def content_checks() -> tuple:
-    """The checks of each translated entry: imported when first needed, as the tools that only
-    read catalogs (`tools.pocheck.catalogs`) need not pay for translate-toolkit and enchant."""
-    from tools.pocheck import glossary, house_style, myst, numbers, toolkit
+    """The checks of each translated entry (imported when needed: not by tools that only read catalogs)."""
+    from tools.pocheck import house_style, myst, numbers, toolkit
 
-    return tuple(m.check for m in (myst, toolkit, numbers, glossary, house_style))
+    return tuple(m.check for m in (myst, toolkit, numbers, house_style))
 
 
 def check_catalog(project: Project, path: Path, form: bool = True, msgfmt: bool = True) -> list[Problem]:
-    """Every check of one catalog; *form*: whether its form is checked, *msgfmt*: whether msgfmt
-    must check it (False: it passed with the others, `syntax.passing_msgfmt`)."""
+    """Every check of one catalog: its *form* too, and *msgfmt* unless it passed (`syntax.passing_msgfmt`)."""
     problems = syntax.check_file(project, path, msgfmt)
     if problems:
         return problems  # the file cannot be read as it is: fix the syntax first
@@ -55,9 +50,8 @@ PARALLEL_FROM = 16
 def check_catalogs(
     project: Project, paths: list[Path] | None = None, jobs: int | None = None, form: set[Path] | None = None
 ) -> list[Problem]:
-    """The gate's problems with *paths* (default: every catalog of the project), in order; many
-    catalogs are checked in *jobs* processes (default: one per CPU). The form of a catalog is
-    checked if it is in *form* (default: every catalog's)."""
+    """The problems of *paths* (default: every catalog), in order, checked in *jobs* processes if many
+    (default: one per CPU); the form of those in *form* is checked (default: every catalog's)."""
     paths = paths if paths is not None else project.all_catalogs()
     passed = syntax.passing_msgfmt(project, paths) if len(paths) > 1 else set()
     tasks = [(project, path, form is None or path.resolve() in form, path not in passed) for path in paths]

@@ -17,9 +17,8 @@ from bilingual.freshness import digest
 WIDTH = 79
 #: Catalogs of Sphinx's own domain (theme strings), not of documents.
 UI_CATALOGS = {"sphinx.po"}
-#: What a problem means for a publication (docs/translating.md): a *hazard* keeps the catalog's
-#: language from being published; *lag* is published and shown to readers as such; *style* is
-#: noted. `make check-po`, and so CI, refuses all three.
+#: What a problem means for a publication (docs/translating.md): a *hazard* keeps its language from
+#: being published; *lag* is shown to readers as such; *style* is noted. `make check-po` refuses all.
 HAZARD, LAG, STYLE = "hazard", "lag", "style"
 
 
@@ -70,8 +69,7 @@ class Project:
             return str(path)
 
     def changed_catalogs(self) -> set[Path] | None:
-        """The catalogs that differ from the last commit (changed, staged or new), by git; None
-        when that is not known: not the root of a git checkout, no commit yet, no git."""
+        """The catalogs changed, staged or new since the last commit; None when git cannot tell."""
         git = [["rev-parse", "--show-toplevel"], ["diff", "--name-only", "-z", "HEAD", "--", "locale"]]
         git.append(["ls-files", "--others", "--exclude-standard", "-z", "--", "locale"])
         try:

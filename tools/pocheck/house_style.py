@@ -1,7 +1,7 @@
 """The house style's rules that a program can apply exactly (docs/translating.md, "House style"),
-on what readers see of a msgstr: spelling (enchant and hunspell: en_US for English, with Debian's
-hunspell-en-us; a language whose dictionary is not installed is not checked) and the word list;
-in English, quotation marks, fixed forms and company descriptors. Each problem is style."""
+on what readers see of a msgstr: glossary terms (hazards); spelling, by hunspell (en_US: Debian's
+hunspell-en-us; no dictionary, no check) and the word list; in English, quotation marks, fixed forms
+and company descriptors (style)."""
 
 import re
 from collections import namedtuple
@@ -12,17 +12,16 @@ from pathlib import Path
 import enchant
 
 from tools.pocheck.catalogs import STYLE, Entry, Problem, Project, read_catalog
-from tools.pocheck.glossary import glossary_terms, read_glossary
 from tools.pocheck.myst import analyse
 
+#: The glossary directives of a MyST page.
+GLOSSARY_BLOCK = re.compile(r"^```\{glossary\}[^\n]*\n(?P<body>.*?)^```", re.MULTILINE | re.DOTALL)
 #: Words: letters with inner apostrophes and hyphens; digits, Hangul and URLs are not words to check.
 WORD = re.compile(r"[A-Za-z]+(?:['’-][A-Za-z]+)*")
 URL = re.compile(r"\S+://\S+|\S+@\S+\.\S+")
 POSSESSIVE = re.compile(r"['’]s$")
 #: The dictionary of a language, where its name alone is not enchant's.
 DICTIONARIES = {"en": "en_US"}
-
-
 TITLE = "China: A Case of Innovation and Locality"
 #: Messages whose whole translation the house style fixes ("Title").
 WHOLE = {
@@ -72,6 +71,74 @@ DESCRIPTION = re.compile(
 #: A company of the glossary, the descriptor its note gives it, and a pattern of another
 #: descriptor's noun just before its name, or after it.
 Company = namedtuple("Company", "name descriptor misdescribed")
+
+
+@cache
+def read_glossary(root: Path, language: str) -> dict[str, str]:
+    """Terms of source/glossary.md mapped to their msgstr in locale/<lang>/LC_MESSAGES/glossary.po."""
+    source = root / "source" / "glossary.md"
+    catalog = root / "locale" / language / "LC_MESSAGES" / "glossary.po"
+    if not source.exists() or not catalog.exists():
+        return {}
+    translated = {m.id: m.string for m in read_catalog(catalog) if m.id and m.string and not m.fuzzy}
+    return {
+        term: translated[term] for term in glossary_terms(source.read_text("utf-8")) if term in translated
+    }
+
+
+def glossary_terms(text: str) -> list[str]:
+    """The terms of the glossary directives of MyST *text*, in order."""
+    return [
+        line.strip()
+        for block in GLOSSARY_BLOCK.finditer(text)
+        for line in block["body"].splitlines()
+        if line.strip() and not line[0].isspace() and not line.startswith(":")
+    ]
+
+
+@cache
+def translation_pattern(translation: str) -> re.Pattern[str]:
+    """The term's translation, any case, spaces or hyphens between words, optional plural -s/-es."""
+    words = [re.escape(w) for w in re.split(r"[\s-]+", translation.strip())]
+    return re.compile(r"(?<!\w)" + r"[\s-]+".join(words) + r"(?:e?s)?(?!\w)", re.IGNORECASE)
+
+
+@cache
+def source_pattern(term: str) -> re.Pattern[str]:
+    """A term in Korean text: Hangul terms as substrings (particles follow), Latin ones as words."""
+    if re.search(r"[가-힣]", term):
+        return re.compile(re.escape(term), re.IGNORECASE)
+    return re.compile(r"(?<![\w+])" + re.escape(term) + r"(?![\w+])", re.IGNORECASE)
+
+
+@cache
+def longest_first(terms: tuple[str, ...]) -> list[tuple[str, str]]:
+    """The glossary's terms, longest first, each with its case-folded text."""
+    return [(term, term.casefold()) for term in sorted(terms, key=len, reverse=True)]
+
+
+def check_glossary(project: Project, entry: Entry) -> list[Problem]:
+    """Each glossary term of the msgid, longest first, needs its translation in the msgstr. (A term
+    is looked for only if case-folded it is in the case-folded source, unless that changes length.)"""
+    glossary = read_glossary(project.root, entry.language)
+    source, target = analyse(entry.msgid).visible_text, analyse(entry.msgstr).visible_text
+    problems = []
+    folded = source.casefold()
+    for term, folded_term in longest_first(tuple(glossary)):
+        pattern = source_pattern(term)
+        if (folded_term not in folded and len(folded) == len(source)) or not pattern.search(source):
+            continue
+        source = pattern.sub(" ", source)  # a shorter term inside this one is not a second term
+        folded, translation = source.casefold(), glossary[term]
+        if not translation_pattern(translation).search(target):
+            problems.append(
+                entry.problem(
+                    f"glossary term “{term}” is not translated as “{translation}”",
+                    f"use “{translation}” (locale/{entry.language}/LC_MESSAGES/glossary.po), "
+                    "or change the glossary first",
+                )
+            )
+    return problems
 
 
 @cache
@@ -133,10 +200,8 @@ def quotation_marks(text: str) -> Iterator[tuple[str, str]]:
     due = "“"
     for match in re.finditer("[“”]", text) if not found else ():
         if match[0] != due:
-            yield (
-                f"{match[0]} where {due} is due, in: {around(text, match.start())}",
-                "open each quotation with “ and close it with ” (the edition nests none)",
-            )
+            todo = "open each quotation with “ and close it with ” (the edition nests none)"
+            yield f"{match[0]} where {due} is due, in: {around(text, match.start())}", todo
             return
         due = "”" if due == "“" else "“"
     if due == "”":
@@ -156,15 +221,11 @@ def fixed_forms(msgid: str, text: str) -> Iterator[tuple[str, str]]:
         rest = text.replace(form, "")
         at = rest.lower().find(giveaway)
         if at != -1 and not any(form in english for english in wanted):
-            yield (
-                f"“{rest[at : at + len(giveaway)]}” is another form of {form}",
-                f"write {form}, capitals as shown",
-            )
+            other = rest[at : at + len(giveaway)]
+            yield f"“{other}” is another form of {form}", f"write {form}, capitals as shown"
     if "우리" in msgid and not WE.search(text):
-        yield (
-            "우리 is not translated as we, us or our",
-            "write we, us or our (the author and the Korean readers)",
-        )
+        we = "we, us or our"
+        yield f"우리 is not translated as {we}", f"write {we} (the author and the Korean readers)"
 
 
 def descriptions(described: list[Company], text: str) -> Iterator[tuple[str, str]]:
@@ -173,16 +234,12 @@ def descriptions(described: list[Company], text: str) -> Iterator[tuple[str, str
     for match in FORBIDDEN.finditer(text):
         word = STANDS_FOR[re.sub("[- ]", "", match[0].lower())]
         if names := [company.name for company in described if word in company.descriptor]:
-            yield (
-                f"“{match[0]}”: the glossary describes {' and '.join(names)} with “{word}”",
-                f"write “{word}”, as locale/en/LC_MESSAGES/glossary.po does",
-            )
+            what = f"“{match[0]}”: the glossary describes {' and '.join(names)} with “{word}”"
+            yield what, f"write “{word}”, as locale/en/LC_MESSAGES/glossary.po does"
     for company in described:
         if company.name in text and (match := company.misdescribed.search(text)):
-            yield (
-                f"{company.name} described with “{match[1] or match[2]}” in: {around(text, match.start())}",
-                f"use its glossary descriptor: “{company.descriptor}”",
-            )
+            what = f"{company.name} described with “{match[1] or match[2]}” in: {around(text, match.start())}"
+            yield what, f"use its glossary descriptor: “{company.descriptor}”"
 
 
 @cache
@@ -222,10 +279,10 @@ def misspelt(project: Project, entry: Entry) -> Iterator[tuple[str, str]]:
 
 
 def check(project: Project, entry: Entry) -> list[Problem]:
-    """Spelling, then (in English) the house style's exact rules."""
-    found = list(misspelt(project, entry))
+    """The glossary's terms, spelling, then (in English) the house style's exact rules."""
+    problems, found = check_glossary(project, entry), list(misspelt(project, entry))
     if entry.language == "en":
         text = "".join(analyse(entry.msgstr).visible)
         described = companies(project.root, entry.language)
         found += [*quotation_marks(text), *fixed_forms(entry.msgid, text), *descriptions(described, text)]
-    return [entry.problem(what, todo, STYLE) for what, todo in found]
+    return problems + [entry.problem(what, todo, STYLE) for what, todo in found]

@@ -42,8 +42,7 @@ BLOCK_NAMES = {
 ROLE_TARGET = re.compile(r"^(?P<text>.*?)\s*<(?P<target>[^<>]+)>$", re.DOTALL)
 #: The MyST settings the project's pages are parsed with.
 CONFIG = MdParserConfig(enable_extensions={"fieldlist"})
-#: What can start markup in MyST, inline or at the start of a block (and what markdown-it
-#: normalises: a NUL); whitespace but the space between words breaks or trims lines.
+#: What can start markup in MyST, inline or at a block's start, or is normalised (NUL, whitespace).
 MARKUP = r"\s!#$%&*+\-:<=>@\[\\\]^_`{}~|\x00"
 #: A message in which markdown-it finds one paragraph of its own text: words without any
 #: of `MARKUP`, with spaces between them, not a list's number.
@@ -52,8 +51,7 @@ PLAIN = re.compile(rf"(?!\d+[.)])[^{MARKUP}]+(?: +[^{MARKUP}]+)*")
 
 @cache
 def parser() -> MarkdownIt:
-    """MyST's markdown-it, with the extensions the project enables, without its word count
-    (which only fills in reading-time substitutions, a twentieth of the gate's time)."""
+    """MyST's markdown-it as the project sets it up, without the word count (a twentieth of the time)."""
     return create_md_parser(CONFIG, RendererHTML).disable("wordcount")
 
 
@@ -148,14 +146,9 @@ def check(project: Project, entry: Entry) -> list[Problem]:
     dropped = source.blocks == ["paragraph"] or "\n" not in entry.msgid
     if entry.msgstr != entry.msgid and target.blocks != ["paragraph"] and dropped:
         blocks = " + ".join(BLOCK_NAMES.get(block, block) for block in target.blocks)
-        problems.append(
-            entry.problem(
-                f"MyST reads this translation as {blocks}, not as one paragraph: Sphinx would drop it "
-                "and show the Korean",
-                "escape what starts it: 1\\. for a number and full stop; "
-                "\\- \\+ \\* \\# \\> at the start of a line",
-            )
-        )
+        what = f"MyST reads this translation as {blocks}, not as one paragraph: Sphinx would drop it and "
+        todo = "escape what starts it: 1\\. for a number and full stop; \\- \\+ \\* \\# \\>"
+        problems.append(entry.problem(what + "show the Korean", todo + " at the start of a line"))
     reference = REFERENCE_LINK.search(target.plain)
     if reference and not REFERENCE_LINK.search(source.plain):
         what = f"reference-style link {reference[0]!r}: MyST shows it as literal text"
@@ -167,40 +160,26 @@ def check(project: Project, entry: Entry) -> list[Problem]:
         if target.plain.count(chars) > source.plain.count(chars):
             problems.append(entry.problem(f"unbalanced markup: {what} would appear as literal text", todo))
             break
-    if not unclosed and (target.strong != source.strong or target.emphasis != source.emphasis):
-        problems.append(
-            entry.problem(
-                f"emphasis differs: the Korean has {source.strong} strong and {source.emphasis} emphasis, "
-                f"the English {target.strong} and {target.emphasis}",
-                "mark the same passages with ** and *",
-            )
-        )
+    if not unclosed and (target.strong, target.emphasis) != (source.strong, source.emphasis):
+        what = f"emphasis differs: the Korean has {source.strong} strong and {source.emphasis} emphasis, "
+        what += f"the English {target.strong} and {target.emphasis}"
+        problems.append(entry.problem(what, "mark the same passages with ** and *"))
     code = "copy every `code` span unchanged from the msgid"
     problems += parity(entry, "inline code differs", source.code, target.code, code)
     if source.role_names != target.role_names:
-        problems.append(
-            entry.problem(
-                f"roles differ: the Korean has {listed(source.role_names)}, "
-                f"the English {listed(target.role_names) or 'none'}",
-                "keep one role for each role of the msgid",
-            )
-        )
+        what = f"roles differ: the Korean has {listed(source.role_names)}, "
+        what += f"the English {listed(target.role_names) or 'none'}"
+        problems.append(entry.problem(what, "keep one role for each role of the msgid"))
     else:
         for (name, wanted), _n in (source.roles - target.roles).items():
             found = listed(Counter(t for (n, t) in target.roles - source.roles if n == name))
-            problems.append(
-                entry.problem(
-                    f"{{{name}}} target “{wanted}” is missing (the English points to {found or 'nothing'})",
-                    f"write {{{name}}}`English text <{wanted}>`: the target stays the Korean "
-                    "(Sphinx warns about inconsistent term references otherwise)",
-                )
-            )
+            what = f"{{{name}}} target “{wanted}” is missing (the English points to {found or 'nothing'})"
+            todo = f"write {{{name}}}`English text <{wanted}>`: the target stays the Korean (Sphinx warns "
+            problems.append(entry.problem(what, todo + "about inconsistent term references otherwise)"))
     links = "keep every ](target) exactly as in the msgid; translate only the link text"
     problems += parity(entry, "link targets differ", source.links, target.links, links)
-    footnotes = "keep every [^label] of the msgid"
-    return problems + parity(
-        entry, "footnote references differ", source.footnotes, target.footnotes, footnotes
-    )
+    notes = "keep every [^label] of the msgid"
+    return problems + parity(entry, "footnote references differ", source.footnotes, target.footnotes, notes)
 
 
 def parity(entry: Entry, what: str, wanted: Counter[str], found: Counter[str], todo: str) -> list[Problem]:

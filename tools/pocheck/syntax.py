@@ -25,12 +25,8 @@ def msgfmt(*args: str, **options: object) -> subprocess.CompletedProcess:
 
 
 def passing_msgfmt(project: Project, paths: list[Path]) -> set[Path]:
-    """The catalogs ``msgfmt --check`` passes, checked in one msgfmt: all of them, or none.
-
-    Each catalog is a domain of one input (a .mo each, into a throwaway directory): msgfmt's
-    start-up is most of a run on one catalog. If it says anything, or a catalog has a directive
-    of its own or a NUL byte, each is checked alone (`check_file`), for messages with lines.
-    """
+    """The catalogs one ``msgfmt --check`` passes (its start-up is most of a run), each a domain of
+    its input: all, or none if it says anything or a catalog has a directive of its own or a NUL."""
     contents = [path.read_bytes() for path in paths]
     if any(b"\0" in content or DOMAIN_DIRECTIVE.search(content) for content in contents):
         return set()
@@ -130,9 +126,8 @@ def check_entries(project: Project, path: Path, entries: list[Entry], catalog: C
             what = "fuzzy entry: the Korean changed since it was translated; readers see the old translation"
             problems.append(Problem(entry.path, entry.flag_line, f"{what} marked outdated", todo, LAG))
         elif not entry.msgstr:
-            problems.append(
-                entry.problem("untranslated entry: readers see the Korean", "translate the msgid", LAG)
-            )
+            what = "untranslated entry: readers see the Korean"
+            problems.append(entry.problem(what, "translate the msgid", LAG))
     return problems
 
 
@@ -154,9 +149,8 @@ def read(path: Path) -> Catalog:
 
 
 def check_templates(project: Project, languages: list[str]) -> list[Problem]:
-    """Catalogs as current as the source, compared with templates extracted afresh: a problem per
-    message of the source that a translation's catalog lacks (`make update-po` was not run after
-    the source changed: readers see the original), and per entry whose message the source lost."""
+    """Catalogs as current as the source (templates extracted afresh): a problem per message that a
+    catalog lacks (`make update-po` not run: readers see the original), and per message gone."""
     problems = []
     with tempfile.TemporaryDirectory(prefix="templates-") as directory:
         command = [sys.executable, "-m", "sphinx", "build", "-b", "gettext", "-q", "-c", str(project.root)]

@@ -22,9 +22,8 @@ INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2
 
 
 def repeats_a_word(text: str) -> bool:
-    """Whether the doublewords filter can fail on *text*: it compares each word with the one
-    before (NFC, without full stops, lower case), after removing tags and KDE comments (``_:``
-    lines), so a text with either is always run."""
+    """Whether doublewords can fail: it compares each word with the one before (NFC, no full stops,
+    lower case) once tags and KDE comments (``_:`` lines) are removed: a text with either can."""
     if "<" in text or "_:" in text:
         return True
     words = unicodedata.normalize("NFC", text).replace(".", "").lower().split()
@@ -57,8 +56,7 @@ def masked(text: str) -> str:
 
 
 def toolkit_unit(source: str, target: str) -> base.TranslationUnit:
-    """A plain unit for translate-toolkit's checks (a PO unit would format itself as PO text
-    on every assignment, a third of the checks' time)."""
+    """A plain unit (a PO unit would format itself as PO on every assignment: a third of the time)."""
     unit = base.TranslationUnit(source)
     unit.target = target
     return unit
