@@ -336,7 +336,7 @@ def gate(build_dir: Path) -> dict[str, list[str]]:
     passed_file = build_dir / "work" / ".catalogs-passed"
     passed_file.parent.mkdir(parents=True, exist_ok=True)
     passed = set(passed_file.read_text().split()) if passed_file.is_file() else set()
-    digests = {path: project.digest(path) for path in project.all_catalogs()}
+    digests = project.digests(project.all_catalogs())
     to_check = [path for path, digest in digests.items() if digest not in passed]
     # (One process: the builds beside it keep the cores busy.)
     problems = check_catalogs(project, to_check, jobs=1, form=project.changed_catalogs()) if to_check else []

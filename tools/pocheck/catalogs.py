@@ -83,14 +83,13 @@ class Project:
             return None  # (a copy inside another checkout would look unchanged)
         return {(self.root / name).resolve() for name in (changed + new).split("\0") if name}
 
-    def digest(self, path: Path) -> str:
-        """A digest of a catalog and of everything its checks also read (glossary, word list, code)."""
+    def digests(self, paths: list[Path]) -> dict[Path, str]:
+        """A digest of each catalog and of everything its checks also read (glossary, word list, code)."""
         checks = Path(__file__).parent
         emphasis = checks.parent.parent / "bilingual" / "source_checks.py"  # (the markup check's)
-        glossaries = self.locale_dir.glob("*/LC_MESSAGES/glossary.po")
-        words = self.locale_dir.glob("*/wordlist.txt")
-        sources = [self.root / "source" / "glossary.md", checks, emphasis]
-        return digest([*sources, *glossaries, *words, path], self.root)
+        read = [*self.locale_dir.glob("*/LC_MESSAGES/glossary.po"), *self.locale_dir.glob("*/wordlist.txt")]
+        shared = digest([self.root / "source" / "glossary.md", checks, emphasis, *read], self.root)
+        return {path: digest([path], self.root, [shared]) for path in paths}
 
     def all_catalogs(self) -> list[Path]:
         """Every catalog, pages in subdirectories included (gettext_compact = False)."""
