@@ -1,4 +1,5 @@
-"""The hosts: Read the Docs, replayed as it runs .readthedocs.yaml and served as it serves it; GitHub Pages."""
+"""The hosts: Read the Docs, replayed as it runs .readthedocs.yaml and served as it serves it; GitHub
+Pages."""
 
 from __future__ import annotations
 

@@ -86,7 +86,7 @@ def test_sitemap_lists_every_page_of_all_three_with_alternates(site: Path) -> No
     urls = ElementTree.parse(site / "sitemap.xml").getroot().findall(f"{SITEMAP}url")
     pages = ["column.html", "index.html", "status.html"]
     assert sorted(url.findtext(f"{SITEMAP}loc") for url in urls) == sorted(
-        f"{BASE}{l}/{p}" for l in LANGUAGES for p in pages
+        f"{BASE}{lang}/{p}" for lang in LANGUAGES for p in pages
     )
     for url in urls:
         name = url.findtext(f"{SITEMAP}loc").rsplit("/", 1)[1]
