@@ -25,6 +25,7 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bilingual.editions import project_languages  # noqa: E402
 from bilingual.speedups import NAMES  # noqa: E402
 from tools.pocheck.catalogs import format_catalog  # noqa: E402
 
@@ -32,15 +33,17 @@ PARTS = ("conf.py", "source", "locale", "bilingual", "tools", "Makefile", "requi
 SPHINXOPTS = os.environ.get("SPHINXOPTS", "-nW --keep-going")
 #: The commands' environment (the publisher takes SOURCE_DATE_EPOCH from the copy's git log).
 ENV = {k: v for k, v in os.environ.items() if k not in ("EDITION_BASEURL", "SOURCE_DATE_EPOCH")}
-CATALOG = Path("locale/en/LC_MESSAGES/column.po")
+SOURCE, TRANSLATION = project_languages(ROOT)[:2]  # (the loops edit the first translation)
+EDITIONS = (SOURCE, TRANSLATION, f"{SOURCE}-{TRANSLATION}")
+CATALOG = Path(f"locale/{TRANSLATION}/LC_MESSAGES/column.po")
 TRANSLATED, AUTHORED = "인공지능, 블록체인", "지역의 수요체제는"  # how the edited paragraphs start
 #: Dictionary words, so that an edit passes the catalog gate's spelling check.
 WORDS = ("amber", "beacon", "coral", "dolphin", "ember", "falcon", "glacier", "harbor", "ivory", "jasmine")
 MARKER, EDITS = re.compile(r" checkpoint [a-z]+ [a-z]+$"), count()
 SAMPLE, SAMPLER_SHARE = 0.05, 0.05  # s between two looks at the memory; the most of a core they may take
-LABELS = {"plain": "plain sphinx-build (ko)", "cold": "cold make html", "check_po": "make check-po",
+LABELS = {"plain": f"plain sphinx-build ({SOURCE})", "cold": "cold make html", "check_po": "make check-po",
           "nochange": "make html, nothing changed", "translator": "translator's loop (msgstr)",
-          "plain_en": "plain incremental build (en)", "watch": "make watch loop (msgstr)",
+          "plain_en": f"plain incremental build ({TRANSLATION})", "watch": "make watch loop (msgstr)",
           "author": "author's loop (Korean paragraph)"}  # fmt: skip
 
 
@@ -94,7 +97,7 @@ def loop(cmd: list[str], cwd: Path, edited: Path, shown: list[Path], *, log: Pat
 
 
 def watch(project: Path, *, log: Path) -> dict[str, float]:
-    """`make watch`: from the save of a msgstr until the en and ko-en pages show it."""
+    """`make watch`: from the save of a msgstr until the translation's and the view's pages show it."""
     cmd = [sys.executable, str(project / "tools/watch.py"), "--port", "0", "--build-dir", f"{project}/build"]
     with log.open("w") as out:
         watcher = subprocess.Popen(cmd, cwd=project, env=ENV, stdout=out, stderr=out)
@@ -113,7 +116,7 @@ def watch(project: Path, *, log: Path) -> dict[str, float]:
         peak, process = Peak(watcher.pid), psutil.Process(watcher.pid)
         cpu = sum(process.cpu_times()[:4])  # user and system, its own and its reaped children's
         marker, start = edit(project / CATALOG), time.perf_counter()
-        shown = [project / f"build/html/{edition}/column.html" for edition in ("en", "ko-en")]
+        shown = [project / f"build/html/{edition}/column.html" for edition in EDITIONS[1:]]
         until(f"page showing {marker!r}", lambda: all(marker in p.read_text(encoding="utf-8") for p in shown))
         return peak.stop(time.perf_counter() - start, sum(process.cpu_times()[:4]) - cpu)
     finally:
@@ -189,9 +192,9 @@ def run_corpus(tmp: str, size: int | None, runs: int, ablated: list[str], ablati
     shutil.copytree(project, copy, symlinks=True)  # the plain builds' copy: no cold clean-up in it
     publish = [sys.executable, str(project / "tools/publish.py"), "html", "--build-dir", f"{project}/build"]
     sphinx = [sys.executable, "-m", "sphinx", "build", "-b", "html", "-q", "-c", str(copy), f"{copy}/source"]
-    english = [*sphinx, f"{work}/plain-en", *SPHINXOPTS.split(), "-D", "language=en"]
+    english = [*sphinx, f"{work}/plain-en", *SPHINXOPTS.split(), "-D", f"language={TRANSLATION}"]
     check_po = [sys.executable, f"{project}/tools/po.py", "--root", str(project), "check"]
-    ko, en, ko_en = (project / "build/html" / edition / "column.html" for edition in ("ko", "en", "ko-en"))
+    ko, en, ko_en = (project / "build/html" / edition / "column.html" for edition in EDITIONS)
 
     def once(key: str, run: Any, *args: Any, variant: str = "") -> None:  # (a failed scenario runs no more)
         label, pages = LABELS[key] + (f", without {variant}" if variant else ""), found["pages"]
