@@ -73,10 +73,10 @@ podiff: ## Make `git diff` of .po files readable (once per clone)
 	@git config diff.podiff.textconv tools/po-textconv 2>/dev/null || true
 
 # -- Checking -----------------------------------------------------------------
-test: system-test $(STAMP) $(NODE) check-po ## The catalog gate and every test, as CI runs them
-	$(BIN)/python -m pytest
+test: system-test $(STAMP) $(NODE) check-po lint ## The catalog gate, ruff and every test, as CI runs them
+	$(BIN)/python -m pytest -n auto
 test-fast: system-html $(STAMP) ## The tests that take no browser, TeX or whole publication (under a minute)
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest -n auto -m "not slow"
 lint: $(STAMP) ## Lint and format-check the Python code (ruff)
 	$(BIN)/ruff check bilingual tools tests conf.py
 	$(BIN)/ruff format --check bilingual tools tests conf.py

@@ -3,6 +3,7 @@ copies of the project, and Sphinx's test roots."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import shutil
@@ -183,12 +184,19 @@ def publish(build_dir: Path, *targets: str, root: Path = ROOT) -> subprocess.Com
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
-    """Publish everything once, as `make all` and `make dist` do: PDF, EPUB, the site, the archive."""
-    build_dir = tmp_path_factory.mktemp("build")
-    result = publish(build_dir, "all", "dist")
-    assert result.returncode == 0, result.stdout + result.stderr
-    return Site(root=build_dir / "html", output=result.stdout + result.stderr)
+def site(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Site:
+    """Publish everything once, as `make all` and `make dist` do: PDF, EPUB, the site, the archive
+    (once for all the test processes of `pytest -n`: the first builds it, the others wait)."""
+    shared = tmp_path_factory.getbasetemp()
+    shared = shared.parent if worker_id != "master" else shared
+    build_dir, output = shared / "site", shared / "site.output"
+    with open(shared / "site.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not output.exists():
+            result = publish(build_dir, "all", "dist")
+            assert result.returncode == 0, result.stdout + result.stderr
+            output.write_text(result.stdout + result.stderr, encoding="utf-8")
+    return Site(root=build_dir / "html", output=output.read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="session")
