@@ -111,14 +111,9 @@ epub_publisher = epub_contributor = "KISDI 정보통신정책연구원"
 epub_scheme = "URL"  # epub_identifier: the language's URL (bilingual/epub.py)
 epub_uid = "edition-id"
 epub_css_files = ["epub-korean.css"]
-epub_exclude_files = [
-    ".buildinfo.bak",
-    "_static/korean.css",
-    "_static/edition.css",
-    "_static/sidebyside.css",
-    "_static/downloads.css",
-    "_static/switcher.js",
-]
+# The web's styles and script: the EPUB has its own.
+_web_only = [*html_css_files, *(script for script, _ in html_js_files)]
+epub_exclude_files = [".buildinfo.bak", *(f"_static/{name}" for name in _web_only)]
 epub_show_urls = "no"
 epub_use_index = False
 
