@@ -83,7 +83,7 @@ lint: $(STAMP) ## Lint and format-check the Python code (ruff)
 bench: system-pdf system-test $(STAMP) ## Time make html against plain sphinx-build (build/bench)
 	$(BIN)/python tools/bench.py --out $(BUILDDIR)/bench
 screenshots: html system-test ## Screenshot every page type, both languages, into build/screenshots
-	$(BIN)/python tools/screenshots.py --site $(BUILDDIR)/html --out $(BUILDDIR)/screenshots
+	$(BIN)/python tests/screenshots.py --site $(BUILDDIR)/html --out $(BUILDDIR)/screenshots
 
 clean: ## Remove build output
 	rm -rf $(BUILDDIR)

@@ -28,7 +28,7 @@ PROJECT_PARTS = ["source", "locale", "conf.py", "bilingual", "tools", "Makefile"
 collect_ignore = ["roots"]
 sys.path.insert(0, str(ROOT))
 
-from tools.browser import PageWithErrors, launch_chromium, serve  # noqa: E402
+from browser import PageWithErrors, launch_chromium, serve  # noqa: E402
 
 #: Python source of ``drop_a_ctrl_c()``: it sends this process SIGINT from inside a
 #: finalizer (as multiprocessing closing a finished build's pipes), where Python prints

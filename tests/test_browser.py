@@ -7,10 +7,9 @@ from collections.abc import Callable
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from browser import PAGE_TYPES, SEARCH_QUERY, PageWithErrors, run_queries
 from conftest import load_queries
 from playwright.sync_api import Browser, Page
-
-from tools.browser import PAGE_TYPES, SEARCH_QUERY, PageWithErrors, run_queries
 
 pytestmark = pytest.mark.slow
 

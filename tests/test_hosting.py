@@ -14,10 +14,9 @@ from pathlib import Path
 import polib
 import pytest
 import yaml
+from browser import PAGE_TYPES, PageWithErrors, serve
 from bs4 import BeautifulSoup
 from conftest import ROOT, copy_project
-
-from tools.browser import PAGE_TYPES, PageWithErrors, serve
 
 pytestmark = pytest.mark.slow
 

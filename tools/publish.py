@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import fcntl
+import functools
 import gc
 import gzip
 import html
@@ -103,12 +104,8 @@ def edition_root(edition: str) -> str:
 
     from bilingual.web import edition_root as root
 
-    settings = editions.settings(ROOT)
-    config = SimpleNamespace(
-        html_baseurl=settings["html_baseurl"],
-        edition_host=settings.get("edition_host", "site"),
-        language=os.environ.get("READTHEDOCS_LANGUAGE", languages()[0]),
-    )
+    config = SimpleNamespace(**{"edition_host": "site", **editions.settings(ROOT)})
+    config.language = os.environ.get("READTHEDOCS_LANGUAGE", languages()[0])
     return root(config, edition)
 
 
@@ -253,6 +250,7 @@ def build_in_own_group(build: Build, logs: Path) -> None:
     sys.exit(build_language(build, logs))
 
 
+@functools.cache  # (once a process: `make watch` publishes again and again)
 def preload() -> None:
     """Import Sphinx, the theme and the extensions once, so that the forked builds do not: set up
     an application (what its extensions import when set up too) and drop it unbuilt."""
@@ -652,10 +650,8 @@ def lag_line(edition: Path) -> str:
     missing = sum(c.split().count(b"translation-missing") for c in classes)
     if not outdated + missing:
         return "every passage is translated"
-    return (
-        f"{outdated} passage(s) outdated, {missing} not translated yet; they are marked on their pages "
-        "and listed by `make check-po`"
-    )
+    listed = "they are marked on their pages and listed by `make check-po`"
+    return f"{outdated} passage(s) outdated, {missing} not translated yet; {listed}"
 
 
 #: xelatex only logs a glyph that no font has, and writes the PDF anyway.
@@ -674,9 +670,8 @@ def typeset(outdir: Path, language: str) -> list[str]:
         "-file-line-error",
         tex.name,
     ]
-    result = subprocess.run(
-        command, cwd=outdir, env=os.environ | {"max_print_line": "100000"}, capture_output=True, text=True
-    )
+    env = os.environ | {"max_print_line": "100000"}
+    result = subprocess.run(command, cwd=outdir, env=env, capture_output=True, text=True)
     if result.returncode != 0:
         return [f"latexmk failed in {outdir}:\n" + "\n".join(result.stdout.splitlines()[-20:])]
     log = tex.with_suffix(".log").read_text(encoding="utf-8", errors="replace")

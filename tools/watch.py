@@ -16,10 +16,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
+import http.server
 import logging
 import os
 import signal
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -52,6 +55,16 @@ def republish(build_dir: Path) -> None:
     print(f"watch: published {build_dir / 'html'} in {time.perf_counter() - start:.2f} s", flush=True)
 
 
+def serve(site: Path, port: int, stack: contextlib.ExitStack) -> str:
+    """Serve *site* on 127.0.0.1 until *stack* closes; return its address."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=site)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    stack.callback(server.server_close)
+    stack.callback(server.shutdown)
+    return f"http://127.0.0.1:{server.server_address[1]}/"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--build-dir", type=Path, default=ROOT / "build")
@@ -60,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("watchfiles").setLevel(logging.ERROR)  # (this script says what changed)
     build_dir = args.build_dir.resolve()
     signal.signal(signal.SIGINT, publish.on_interrupt)
-    publish.preload()  # once: every build is forked from this process
+    publish.preload()  # every build is forked from this process
     changes = watchfiles.watch(
         *(ROOT / name for name in WATCHED),
         watch_filter=BuildInputs(),
@@ -73,9 +86,7 @@ def main(argv: list[str] | None = None) -> int:
             next(changes)  # changes are recorded from here on, those during the first build too
             republish(build_dir)
             if args.port:
-                from tools.browser import serve
-
-                url = stack.enter_context(serve(build_dir / "html", port=args.port))
+                url = serve(build_dir / "html", args.port, stack)
                 print(f"watch: serving {url} (Ctrl-C to stop)", flush=True)
             for found in changes:
                 if publish.INTERRUPTED.is_set():  # (a Ctrl-C that Python dropped)

@@ -1,6 +1,6 @@
-"""Screenshot every page type of both editions, desktop and mobile, light and dark.
+"""`make screenshots`: every page type of every edition, desktop and mobile, light and dark.
 
-    python tools/screenshots.py [--site build/html] [--out build/screenshots]
+    python tests/screenshots.py [--site build/html] [--out build/screenshots]
 
 Writes build/screenshots/<lang>-<page>-<desktop|mobile>-<light|dark>.png (and the language
 chooser as chooser-…), full-page, from the site served on 127.0.0.1 in Debian's chromium.
@@ -15,8 +15,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from browser import PAGE_TYPES, SEARCH_QUERY, PageWithErrors, launch_chromium, serve  # noqa: E402
+
 from bilingual.editions import project_languages  # noqa: E402
-from tools.browser import PAGE_TYPES, SEARCH_QUERY, PageWithErrors, launch_chromium, serve  # noqa: E402
 
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "mobile": {"width": 375, "height": 812}}
 THEMES = ["light", "dark"]

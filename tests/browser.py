@@ -1,6 +1,6 @@
 """Look at the built site the way a reader does: served over HTTP, opened in Debian's chromium.
 
-Shared by the browser tests (tests/conftest.py) and tools/screenshots.py.
+Shared by the browser tests (conftest.py) and `make screenshots` (screenshots.py).
 The site is served from 127.0.0.1, not opened as file://: chromium refuses fetch() on file
 URLs, and Sphinx's search page fetches every result page to show its summary.
 """
