@@ -1,7 +1,5 @@
 """Sphinx configuration for the bilingual (Korean/English) edition of a KISDI column."""
 
-from __future__ import annotations
-
 import contextlib
 import io
 import os

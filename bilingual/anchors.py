@@ -2,10 +2,7 @@
 section without one is a warning), glossary terms get ids from their source-language text,
 where Sphinx numbers them (``id1``, ``term-0``) or takes them from the English."""
 
-from __future__ import annotations
-
 import re
-from typing import ClassVar
 
 from docutils import nodes
 from sphinx import addnodes
@@ -20,7 +17,7 @@ logger = logging.getLogger(__name__)
 class StableTermIds(SphinxTransform):
     """Name glossary terms after their source text, before the i18n transform runs."""
 
-    default_priority: ClassVar[int] = 15  # sphinx.transforms.i18n.Locale is 20
+    default_priority = 15  # sphinx.transforms.i18n.Locale is 20
 
     def apply(self) -> None:
         std = self.env.domains.standard_domain

@@ -2,8 +2,6 @@
 the side-by-side PDFs its language is in, the EPUB of its language; only the formats
 ``tools/publish.py`` has published (``-D edition_download_builders=pdf,epub``)."""
 
-from __future__ import annotations
-
 from typing import Any
 from urllib.parse import urlsplit
 

@@ -2,8 +2,6 @@
 book in the source language only; a translation looks each setting up as a msgid in its catalogs,
 so that English lives only in locale/en."""
 
-from __future__ import annotations
-
 from pathlib import Path
 
 import polib

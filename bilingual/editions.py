@@ -46,7 +46,6 @@ def source_language(config: Config) -> str:
 
 
 def is_translation(config: Config) -> bool:
-    """Whether this build is of a translation (not of the source language)."""
     return config.language != source_language(config)
 
 

@@ -2,8 +2,6 @@
 (every entry at ``SOURCE_DATE_EPOCH``, fixed permissions), and the book's identifier in the NCX,
 which epubcheck requires (NCX-001) and Sphinx confuses with the identifier's XML id."""
 
-from __future__ import annotations
-
 import html
 import os
 import time
@@ -50,24 +48,21 @@ class EditionEpub3Builder(Epub3Builder):
 
 
 def identify_edition(app: Sphinx, config: Config) -> None:
-    """Identify each language's EPUB by the URL of that language's edition."""
     config.epub_identifier = edition_root(config, config.language)
 
 
 def use_epub_theme_templates(app: Sphinx) -> None:
     """Keep the HTML theme's page overrides (furo markup) out of the EPUB."""
-    if app.builder.name != "epub":
-        return
-    app.config.templates_path = list(app.config.epub_templates_path)
-    app.builder.init_templates()
+    if app.builder.name == "epub":
+        app.config.templates_path = list(app.config.epub_templates_path)
+        app.builder.init_templates()
 
 
 def describe_from_root_document(app: Sphinx, env: BuildEnvironment) -> None:
     """Use the root document's first paragraph, as translated, as the EPUB's description."""
     if app.builder.name != "epub":
         return
-    doctree = env.get_doctree(app.config.root_doc)
-    paragraph = next(doctree.findall(nodes.paragraph), None)
+    paragraph = next(env.get_doctree(app.config.root_doc).findall(nodes.paragraph), None)
     if paragraph is not None:
         app.config.epub_description = " ".join(paragraph.astext().split())
 

@@ -1,7 +1,5 @@
 """Sort each ``:sorted:`` glossary by its translated terms, in the reader's language."""
 
-from __future__ import annotations
-
 import unicodedata
 
 from docutils import nodes
@@ -13,7 +11,6 @@ from bilingual.editions import is_translation
 
 
 def resort_glossaries(app: Sphinx, doctree: nodes.document) -> None:
-    """Re-sort glossaries whose terms were replaced by translations."""
     if not is_translation(app.config):
         return
     for glossary in doctree.findall(addnodes.glossary):

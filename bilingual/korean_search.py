@@ -3,8 +3,6 @@
 two syllables or more of each Hangul word, and the query splitter strips particles and endings from
 each query word, leaving a prefix of it: it only widens what is found (docs/architecture.md)."""
 
-from __future__ import annotations
-
 import json
 import re
 from pathlib import Path

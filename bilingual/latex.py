@@ -1,7 +1,5 @@
 """PDF editions through LaTeX: per-language settings, file name, metadata and title page."""
 
-from __future__ import annotations
-
 import logging as stdlib_logging
 from pathlib import Path
 from typing import Any
@@ -130,10 +128,8 @@ class SideBySideColumns(SphinxPostTransform):
     def run(self, **kwargs: Any) -> None:
         if not current(self.config).view:
             return
-        rows = self.document.findall(
-            lambda n: isinstance(n, nodes.container) and "bilingual-row" in n["classes"]
-        )
-        for row in list(rows):
+        rows = [n for n in self.document.findall(nodes.container) if "bilingual-row" in n["classes"]]
+        for row in rows:
             source, target = row.children
             layout = (
                 "minipage" if any(isinstance(a, IN_ITEM) for a in traverse_parent(row.parent)) else "paracol"

@@ -216,8 +216,7 @@ class TranslationStatus(SphinxDirective):
                 items += nodes.list_item("", nodes.paragraph("", "", self.xref(*target, excerpt, True)))
         if not items.children:
             return []
-        title = nodes.paragraph("", "", nodes.strong("", _("Outdated passages")), translatable=False)
-        return [title, items]
+        return [nodes.paragraph("", "", nodes.strong("", _("Outdated passages")), translatable=False), items]
 
     def table(self, rows: list[tuple[nodes.Node, Progress]], caption: str | None) -> nodes.table:
         headers = [_("Page"), _("Translated"), _("Fuzzy"), _("Untranslated"), _("Obsolete"), _("Characters")]

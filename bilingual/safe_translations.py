@@ -1,9 +1,5 @@
 """Refuse raw HTML that a translated message brings into a page: escape it and warn."""
 
-from __future__ import annotations
-
-from typing import ClassVar
-
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms import SphinxTransform
@@ -19,7 +15,7 @@ logger = logging.getLogger(__name__)
 class EscapeTranslatedRawHtml(SphinxTransform):
     """Turn raw HTML inside translated messages into plain text, with a warning (-W fails)."""
 
-    default_priority: ClassVar[int] = 21  # just after sphinx.transforms.i18n.Locale (20)
+    default_priority = 21  # just after sphinx.transforms.i18n.Locale (20)
 
     def apply(self) -> None:
         if not is_translation(self.config):

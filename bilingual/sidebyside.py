@@ -3,14 +3,12 @@ status (``translated``, ``outdated``: fuzzy, or ``missing``); with ``bilingual_s
 pairs them when written (so an edition and its view share doctrees): a block becomes a row of two
 containers, a title, term or field name two inlines."""
 
-from __future__ import annotations
-
 import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 from docutils import nodes
 from docutils.utils import new_document
@@ -41,7 +39,7 @@ class KeepOriginals(SphinxTransform):
     """Keep each translatable node's original before ``Locale`` replaces its content: the node without
     its children, and its list of children, which ``Locale`` replaces whole only if it translates."""
 
-    default_priority: ClassVar[int] = 19  # sphinx.transforms.i18n.Locale is 20
+    default_priority = 19  # sphinx.transforms.i18n.Locale is 20
 
     def apply(self) -> None:
         if not is_translation(self.config):
@@ -54,7 +52,7 @@ class KeepOriginals(SphinxTransform):
 class RecordStatus(SphinxTransform):
     """Note beside each original whether its translation is current, outdated or missing."""
 
-    default_priority: ClassVar[int] = 21
+    default_priority = 21
 
     def apply(self) -> None:
         if not is_translation(self.config):
@@ -108,7 +106,6 @@ def status_of(node: nodes.Element) -> str | None:
 
 
 def original_text(node: nodes.Element) -> str | None:
-    """The source-language text kept on a translated node, if any."""
     kept = node.get(ORIGINAL)
     return kept[0].astext() if kept else None
 

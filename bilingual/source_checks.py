@@ -3,8 +3,6 @@ search and the checks miss, and emphasis CommonMark cannot close: in ``**서비�
 closing ``**`` sits between punctuation and a particle, so the asterisks show (commonmark-spec
 issue 650), where a role renders as written: ``{strong}`서비스(service)`는``."""
 
-from __future__ import annotations
-
 import re
 import unicodedata
 from collections.abc import Iterator

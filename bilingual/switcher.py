@@ -1,7 +1,5 @@
 """The edition switcher and hreflang alternates: every page links itself in every edition."""
 
-from __future__ import annotations
-
 from typing import Any
 from urllib.parse import urlsplit
 

@@ -2,8 +2,6 @@
 edition lives under ``<html_baseurl><edition>/``; on Read the Docs each language is a project at
 ``…/<lang>/latest/``, and a view lives in its translation's (``…/en/latest/ko-en/``)."""
 
-from __future__ import annotations
-
 import html
 import posixpath
 import textwrap

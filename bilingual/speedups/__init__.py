@@ -7,20 +7,15 @@ Sphinx's. ``-D bilingual_speedups=`` (none) or a comma-separated list picks them
 the byte-for-byte tests and ``make bench``'s ablation. See docs/performance.md.
 """
 
-from __future__ import annotations
-
 import importlib
 import importlib.metadata
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any
 
+from sphinx.application import Sphinx
+from sphinx.config import Config
 from sphinx.util import logging
-
-if TYPE_CHECKING:
-    from collections.abc import Callable
-
-    from sphinx.application import Sphinx
-    from sphinx.config import Config
-    from sphinx.util.typing import ExtensionMetadata
+from sphinx.util.typing import ExtensionMetadata
 
 logger = logging.getLogger(__name__)
 

@@ -2,37 +2,30 @@
 
 When a page is written, Sphinx runs every post-transform over the whole page, in every
 build (here three: the Korean, the English and the side-by-side view). Nine of them
-walk the page for nodes these pages seldom have: C and C++ aliases, ``only`` blocks,
-images (twice), object signatures, literal and doctest blocks (twice), ``highlight``
-directives, and furo's tables and maths. Each walk costs about as much as a census of
-the page: one walk noting every class of node on it (docs/performance.md; upstream:
-docs/upstream/sphinx-post-transform-walks.md).
+(`KINDS`) walk the page for nodes these pages seldom have, each walk costing about as
+much as a census of the page: one walk noting every class of node on it
+(docs/performance.md; upstream: docs/upstream/sphinx-post-transform-walks.md).
 
-A census is taken before the aliases and again after references are resolved (which
-may add nodes); each of the nine is replaced, in Sphinx's registry of post-transforms,
-by a subclass that runs Sphinx's own code only when the page's last census found a
-node of its kinds (or always, when no census was taken).
+Each of the nine is replaced, in Sphinx's registry of post-transforms, by a subclass
+that runs Sphinx's own code only when the page's last census (`Census`) found a node of
+its kinds (or always, when no census was taken).
 """
 
-from __future__ import annotations
-
 import weakref
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from docutils import nodes
+from docutils.transforms import Transform
 from furo import WrapTableAndMathInAContainerTransform
 from sphinx import addnodes
+from sphinx.application import Sphinx
 from sphinx.domains import c, cpp
 from sphinx.transforms.post_transforms import OnlyNodeTransform, PropagateDescDomain, SphinxPostTransform
 from sphinx.transforms.post_transforms.code import HighlightLanguageTransform, TrimDoctestFlagsTransform
 from sphinx.transforms.post_transforms.images import DataURIExtractor, ImageDownloader
+from sphinx.util.typing import ExtensionMetadata
 
 from bilingual import speedups
-
-if TYPE_CHECKING:
-    from docutils.transforms import Transform
-    from sphinx.application import Sphinx
-    from sphinx.util.typing import ExtensionMetadata
 
 VERIFIED = {"sphinx": "9.0.4", "furo": "2025.12.19", "docutils": "0.22.4"}
 #: The classes of node on each page, as its last census found them.
@@ -94,8 +87,7 @@ SKIPPING = {transform: skipping(transform) for transform in KINDS}
 def replace(app: Sphinx) -> None:
     """Put the skipping transforms in the registry, or Sphinx's back: once the builder is
     made, since an HTML builder loads its theme (furo registers its transform then)."""
-    on = "census" in speedups.ACTIVE
-    swap = SKIPPING if on else {skip: original for original, skip in SKIPPING.items()}
+    swap = SKIPPING if "census" in speedups.ACTIVE else {new: old for old, new in SKIPPING.items()}
     registered = app.registry.post_transforms
     registered[:] = [swap.get(transform, transform) for transform in registered]
 

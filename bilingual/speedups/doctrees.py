@@ -11,17 +11,13 @@ docs/upstream/sphinx-translated-doctrees.md). After reading, every node points a
 Public names only; verified like the others all the same.
 """
 
-from __future__ import annotations
-
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.util.typing import ExtensionMetadata
 
 from bilingual import speedups
-
-if TYPE_CHECKING:
-    from sphinx.application import Sphinx
-    from sphinx.util.typing import ExtensionMetadata
 
 VERIFIED = {"sphinx": "9.0.4", "docutils": "0.22.4"}
 
@@ -31,7 +27,6 @@ def patches() -> list[tuple[Any, str, Any]]:
 
 
 def adopt_translated_nodes(app: Sphinx, doctree: nodes.document) -> None:
-    """Point every node of the page at the page's document."""
     if "doctrees" in speedups.ACTIVE:
         for node in doctree.findall(nodes.Node):
             node.document = doctree

@@ -9,18 +9,14 @@ docs/upstream/sphinx-locale-parses-twice.md). A parse is handed out once, and on
 while its page is read.
 """
 
-from __future__ import annotations
+from typing import Any
 
-from typing import TYPE_CHECKING, Any
-
+from docutils import nodes
+from sphinx.application import Sphinx
 from sphinx.transforms import i18n
+from sphinx.util.typing import ExtensionMetadata
 
 from bilingual import speedups
-
-if TYPE_CHECKING:
-    from docutils import nodes
-    from sphinx.application import Sphinx
-    from sphinx.util.typing import ExtensionMetadata
 
 VERIFIED = {"sphinx": "9.0.4"}
 #: The parses of the page being read, by (msgstr, page, line), not yet handed out again.
@@ -31,8 +27,7 @@ def publish_msgstr(source: str, source_path: str, source_line: int, **kwargs: An
     """Sphinx's ``_publish_msgstr``, giving back an earlier parse of the message if unused."""
     if PARSED and next(iter(PARSED))[1] != source_path:  # (a new page: the last one's are done)
         PARSED.clear()
-    key = (source, source_path, source_line)
-    kept = PARSED.setdefault(key, [])
+    kept = PARSED.setdefault((source, source_path, source_line), [])
     for patch in kept:
         if all(child.parent is patch for child in patch.children):  # (phase 1 did not use it)
             kept.remove(patch)

@@ -13,26 +13,22 @@ docutils settings build a whole option parser. Most of an English build went the
   while another runs (a directive's content) gets a parser of its own.
 """
 
-from __future__ import annotations
-
 import copy
 import functools
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from docutils import nodes
 from docutils.frontend import get_default_settings
+from docutils.parsers import Parser
 from docutils.parsers.rst import Parser as RSTParser
 from docutils.utils import new_document
+from markdown_it import MarkdownIt
 from myst_parser.mdit_to_docutils import base
 from myst_parser.parsers import sphinx_
+from sphinx.application import Sphinx
+from sphinx.util.typing import ExtensionMetadata
 
 from bilingual import speedups
-
-if TYPE_CHECKING:
-    from docutils import nodes
-    from docutils.parsers import Parser
-    from markdown_it import MarkdownIt
-    from sphinx.application import Sphinx
-    from sphinx.util.typing import ExtensionMetadata
 
 VERIFIED = {"myst-parser": "5.2.0", "docutils": "0.22.4"}
 

@@ -9,23 +9,19 @@ here) the tree differs between pages only in the current page's entry and in the
 gets it with its own entry marked current. A nested tree is left to furo.
 """
 
-from __future__ import annotations
-
 import re
 import weakref
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import furo
 from furo.navigation import get_navigation_tree
+from sphinx.application import Sphinx
+from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.environment.adapters.toctree import global_toctree_for_doc
 from sphinx.util.osutil import relative_uri
+from sphinx.util.typing import ExtensionMetadata
 
 from bilingual import speedups
-
-if TYPE_CHECKING:
-    from sphinx.application import Sphinx
-    from sphinx.builders.html import StandaloneHTMLBuilder
-    from sphinx.util.typing import ExtensionMetadata
 
 VERIFIED = {"furo": "2025.12.19", "sphinx": "9.0.4"}
 CONTEXT_KEY = "bilingual_navigation_tree"
@@ -59,10 +55,8 @@ def root_tree(builder: StandaloneHTMLBuilder, trees: dict[str, str | None]) -> s
             includehidden=True,
         )
         html = builder.render_partial(toctree)["fragment"]
-        classes = " ".join(re.findall(r'class="([^"]*)"', html)).split()
-        trees[""] = (
-            get_navigation_tree(html) if "toctree-l2" not in classes and "current" not in classes else None
-        )
+        classes = set(" ".join(re.findall(r'class="([^"]*)"', html)).split())
+        trees[""] = None if classes & {"toctree-l2", "current"} else get_navigation_tree(html)
     return trees[""]
 
 
@@ -90,7 +84,6 @@ def page_tree(builder: StandaloneHTMLBuilder, pagename: str) -> str | None:
 def add_navigation(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
-    """Give furo the page's navigation, when the speed-up is on."""
     if "toctree" in context and "navtree" in speedups.ACTIVE:
         tree = page_tree(app.builder, pagename)
         if tree is not None:

@@ -66,8 +66,6 @@ DESCRIPTION = re.compile(
     r"In the Korean edition: (?P<headword>.+?)\. (?:An?|The) (?:Chinese |US )?"
     r"(?P<descriptor>[\w+ -]+?)(?= that | whose | of | made | affiliated |[,.;:])"
 )
-
-
 #: A company of the glossary, the descriptor its note gives it, and a pattern of another
 #: descriptor's noun just before its name, or after it.
 Company = namedtuple("Company", "name descriptor misdescribed")
@@ -131,13 +129,10 @@ def check_glossary(project: Project, entry: Entry) -> list[Problem]:
         source = pattern.sub(" ", source)  # a shorter term inside this one is not a second term
         folded, translation = source.casefold(), glossary[term]
         if not translation_pattern(translation).search(target):
-            problems.append(
-                entry.problem(
-                    f"glossary term “{term}” is not translated as “{translation}”",
-                    f"use “{translation}” (locale/{entry.language}/LC_MESSAGES/glossary.po), "
-                    "or change the glossary first",
-                )
-            )
+            what = f"glossary term “{term}” is not translated as “{translation}”"
+            catalog = f"locale/{entry.language}/LC_MESSAGES/glossary.po"
+            todo = f"use “{translation}” ({catalog}), or change the glossary first"
+            problems.append(entry.problem(what, todo))
     return problems
 
 
@@ -172,7 +167,6 @@ def forms(descriptor: str) -> set[str]:
 
 
 def around(text: str, at: int, width: int = 25) -> str:
-    """The part of *text* around position *at*, for a message."""
     start, end = max(0, at - width), at + width
     return f"{'…' * (start > 0)}{text[start:end]}{'…' * (end < len(text))}"
 
@@ -192,8 +186,7 @@ def curled(text: str) -> str:
 
 
 def quotation_marks(text: str) -> Iterator[tuple[str, str]]:
-    """Quotes the house style refuses, with the text as it would write them; else “ and ” that
-    do not alternate."""
+    """Quotes the house style refuses, with the text as it would write them; else “ and ” not alternating."""
     found = [(match, what, todo) for pattern, what, todo in QUOTES if (match := re.search(pattern, text))]
     for match, what, todo in found:
         yield f"{what} in: {around(text, match.start())}", f"{todo}: {around(curled(text), match.start())}"

@@ -86,7 +86,6 @@ class Markup:
 
 
 def walk(tokens: list[Token]) -> Iterator[Token]:
-    """Every token, children included, in document order."""
     for token in tokens:
         yield token
         yield from walk(token.children or [])
@@ -101,7 +100,6 @@ def analyse(message: str) -> Markup:
 
 
 def parse(message: str) -> Markup:
-    """Parse *message* as MyST and list its markup."""
     tokens = parser().parse(message)
     markup = Markup(blocks=[t.type.removesuffix("_open") for t in tokens if t.level == 0 and t.nesting >= 0])
     for token in walk(tokens):

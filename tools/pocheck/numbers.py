@@ -79,8 +79,7 @@ def check(project: Project, entry: Entry) -> list[Problem]:
     english = English(analyse(entry.msgstr).visible_text)
     problems = []
     for figure in SOURCE_FIGURE.finditer(analyse(entry.msgid).visible_text):
-        expected = missing(figure, english)
-        if expected is not None:
+        if (expected := missing(figure, english)) is not None:
             what = f"the figure “{figure[0].strip()}” of the Korean is missing from the English"
             units = " (억 = 100 million, 만 = 10,000)" if figure["unit"] else ""
             problems.append(entry.problem(what, f"write it as {expected}{units}"))

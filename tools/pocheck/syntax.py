@@ -84,24 +84,18 @@ def check_headers(project: Project, path: Path, catalog: Catalog) -> list[Proble
     problems = []
     if fields.get("Language") != language:
         what = f"header Language is {fields.get('Language')!r}, but the catalog is in locale/{language}"
-        problems.append(
-            Problem(shown, at("Language"), what, f'write "Language: {language}\\n" in the header')
-        )
+        todo = f'write "Language: {language}\\n" in the header'
+        problems.append(Problem(shown, at("Language"), what, todo))
     content_type = fields.get("Content-Type", "")
     if "charset=utf-8" not in content_type.lower().replace(" ", ""):
-        what, todo = (
-            f"header Content-Type is {content_type!r}, not UTF-8",
-            'write "Content-Type: text/plain; charset=UTF-8\\n"',
-        )
+        what = f"header Content-Type is {content_type!r}, not UTF-8"
+        todo = 'write "Content-Type: text/plain; charset=UTF-8\\n"'
         problems.append(Problem(shown, at("Content-Type"), what, todo))
     # (Babel gives a catalog without the header its locale's default: look at the file's lines too)
-    if at("Plural-Forms") == msgstr or not re.match(
-        r"nplurals=\d+;\s*plural=.+;?", fields.get("Plural-Forms", "")
-    ):
-        what, todo = (
-            "header Plural-Forms is missing or malformed",
-            'write "Plural-Forms: nplurals=2; plural=(n != 1);\\n" (English)',
-        )
+    plural_forms = re.match(r"nplurals=\d+;\s*plural=.+;?", fields.get("Plural-Forms", ""))
+    if at("Plural-Forms") == msgstr or not plural_forms:
+        what = "header Plural-Forms is missing or malformed"
+        todo = 'write "Plural-Forms: nplurals=2; plural=(n != 1);\\n" (English)'
         problems.append(Problem(shown, at("Plural-Forms"), what, todo, STYLE))
     if catalog.fuzzy:
         todo = 'fill in the header, then delete the "#, fuzzy" line above msgid ""'

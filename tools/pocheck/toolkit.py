@@ -69,7 +69,6 @@ def checker(filters: frozenset[str] = frozenset(CAN_FAIL)) -> checks.StandardChe
 
 
 def can_fail(source: str, target: str) -> frozenset[str]:
-    """The filters that can fail on this message (`CAN_FAIL`)."""
     return frozenset(name for name, condition in CAN_FAIL.items() if condition(source) or condition(target))
 
 
