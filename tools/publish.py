@@ -43,7 +43,6 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from xml.etree import ElementTree
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -52,13 +51,8 @@ from bilingual import editions  # noqa: E402
 from bilingual.freshness import inputs_digest  # noqa: E402
 
 SOURCE = ROOT / "source"
-CHOOSER = ROOT / "bilingual" / "templates" / "chooser.html"
-#: SOURCE_DATE_EPOCH outside a git checkout: the column's publication date, 2018-01-09.
-FALLBACK_SOURCE_DATE_EPOCH = "1515456000"
 #: Pages of an edition that the sitemap does not list.
 NOT_IN_SITEMAP = {"search.html", "genindex.html", "404.html"}
-SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
-XHTML_NS = "http://www.w3.org/1999/xhtml"
 #: What each target builds with (the LaTeX is typeset into PDFs), and what `all` publishes,
 #: downloads first so that the site links them.
 BUILDERS = {"html": "html", "pdf": "latex", "epub": "epub"}
@@ -74,10 +68,6 @@ def on_interrupt(signum: int, frame: object) -> None:
     INTERRUPTED.set()
     if not SWAPPING.is_set():
         raise KeyboardInterrupt
-
-
-class BuildError(Exception):
-    """A step of the publication failed; the message says which and why."""
 
 
 def languages() -> list[str]:
@@ -121,7 +111,7 @@ def source_date_epoch() -> str:
     log = subprocess.run(
         ["git", "-C", str(ROOT), "log", "-1", "--format=%ct"], capture_output=True, text=True
     )
-    return log.stdout.strip() or FALLBACK_SOURCE_DATE_EPOCH
+    return log.stdout.strip() or "1515456000"  # (outside a git checkout: the column's date, 2018-01-09)
 
 
 # -- Building --------------------------------------------------------------------------
@@ -177,30 +167,26 @@ class Build:
         return self.stamp.is_file() and self.stamp.read_text() == inputs and all(o.is_dir() for o in outputs)
 
 
-def sphinx(argv: list[str], log: Path) -> object:
-    """A Sphinx application for sphinx-build's *argv*, logging into *log* (the public API)."""
+def run_app(argv: list[str], log: Path, on_saved: object = None) -> int:
+    """Build as sphinx-build's *argv* says, with Sphinx's public API, logging into *log*; return the
+    exit status sphinx-build would (a traceback goes to *log*)."""
     from sphinx.application import Sphinx
     from sphinx.cmd.build import get_parser
+    from sphinx.util.docutils import docutils_namespace, patch_docutils
 
     args = get_parser().parse_args(argv)
     overrides = dict(define.split("=", 1) for define in args.define)
     if args.nitpicky:
         overrides["nitpicky"] = True
     stream = log.open("a", encoding="utf-8")
-    return Sphinx(
-        args.sourcedir, args.confdir, args.outputdir, args.doctreedir, args.builder, overrides,
-        status=None if args.quiet else stream, warning=stream, freshenv=args.freshenv,
-        warningiserror=args.warningiserror, tags=args.tags, verbosity=args.verbosity, parallel=args.jobs,
-    )  # fmt: skip
-
-
-def run_app(argv: list[str], log: Path, on_saved: object = None) -> int:
-    """Build, and return the exit status sphinx-build would (a traceback goes to *log*)."""
-    from sphinx.util.docutils import docutils_namespace, patch_docutils
-
     try:
         with patch_docutils(ROOT), docutils_namespace():
-            app = sphinx(argv, log)
+            app = Sphinx(
+                args.sourcedir, args.confdir, args.outputdir, args.doctreedir, args.builder, overrides,
+                status=None if args.quiet else stream, warning=stream, freshenv=args.freshenv,
+                warningiserror=args.warningiserror, tags=args.tags, verbosity=args.verbosity,
+                parallel=args.jobs,
+            )  # fmt: skip
             if on_saved is not None:
                 app.connect("env-check-consistency", on_saved)
             app.build()
@@ -211,17 +197,20 @@ def run_app(argv: list[str], log: Path, on_saved: object = None) -> int:
         return 2
 
 
-def build_language(build: Build, logs: Path) -> int:
-    """In a forked process: build one language, and its view once its environment is saved.
+def build_language(build: Build, logs: Path) -> None:
+    """A forked process, the leader of its own process group (the publisher stops it as one): build
+    one language, and its view once its environment is saved.
 
     The view is written from the translation's doctrees by a second process, forked
     before the translation's build starts; it waits until the translation has saved its
     environment (Sphinx's ``env-check-consistency``), then writes beside it. When the
     translation read nothing again, it starts when the translation has finished.
     """
+    os.setpgrp()
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
     log = logs / f"{build.language}.log"
     if not build.view:
-        return run_app(build.argv(build.language), log)
+        sys.exit(run_app(build.argv(build.language), log))
     wait, go = os.pipe()
     view = os.fork()
     if view == 0:
@@ -239,15 +228,7 @@ def build_language(build: Build, logs: Path) -> int:
     if status == 0:
         start_view()
     os.close(go)
-    return status or os.waitstatus_to_exitcode(os.waitpid(view, 0)[1])
-
-
-def build_in_own_group(build: Build, logs: Path) -> None:
-    """A build process: the leader of its own process group (with its view's writer), which
-    the publisher stops as one."""
-    os.setpgrp()
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-    sys.exit(build_language(build, logs))
+    sys.exit(status or os.waitstatus_to_exitcode(os.waitpid(view, 0)[1]))
 
 
 @functools.cache  # (once a process: `make watch` publishes again and again)
@@ -292,8 +273,7 @@ def build_all(builds: list[Build], alongside: Callable[[], object]) -> dict[str,
         preload()
     fork = multiprocessing.get_context("fork")
     children = [
-        (build, inputs, fork.Process(target=build_in_own_group, args=(build, logs)))
-        for build, inputs in stale
+        (build, inputs, fork.Process(target=build_language, args=(build, logs))) for build, inputs in stale
     ]
     for _, _, child in children:
         child.start()
@@ -422,14 +402,9 @@ def stage_edition(built: Path | None, published: Path, target: Path) -> None:
         else:
             shutil.copy2(source, destination)
 
-    origin = built if built is not None else published
+    origin, ignore = built or published, shutil.ignore_patterns(".buildinfo*", ".doctrees")
     if origin.is_dir():
-        shutil.copytree(
-            origin,
-            target,
-            ignore=shutil.ignore_patterns(".buildinfo*", ".doctrees"),
-            copy_function=link_or_copy,
-        )
+        shutil.copytree(origin, target, ignore=ignore, copy_function=link_or_copy)
 
 
 def fall_back(site: Path, names: list[str]) -> None:
@@ -482,12 +457,18 @@ def page_title(page: Path) -> str:
     return heading.text_content().strip()
 
 
-def chooser_html(titles: dict[str, str]) -> str:
-    """The site's front door (CHOOSER): follows the browser's language, and works without JavaScript."""
+def render(template: str, **context: object) -> str:
+    """One of bilingual/templates/ that the publisher renders (Jinja, as Sphinx does)."""
     import jinja2
 
-    template = jinja2.Template(CHOOSER.read_text("utf-8"), autoescape=True, keep_trailing_newline=True)
-    return template.render(
+    text = (ROOT / "bilingual" / "templates" / template).read_text("utf-8")
+    return jinja2.Template(text, autoescape=True, keep_trailing_newline=True).render(**context)
+
+
+def chooser_html(titles: dict[str, str]) -> str:
+    """The site's front door: follows the browser's language, and works without JavaScript."""
+    return render(
+        "chooser.html",
         source=languages()[0],
         titles=titles,
         entry=entry_page(),
@@ -508,22 +489,16 @@ def interface(language: str, message: str) -> str:
 def sitemap(site: Path) -> bytes:
     """The site's sitemap: every page of every language here, with its hreflang alternates (on
     Read the Docs the other languages' projects are taken to have the same pages)."""
-    ElementTree.register_namespace("", SITEMAP_NS)
-    ElementTree.register_namespace("xhtml", XHTML_NS)
     langs = [lang for lang in built_languages("pdf") if (site / lang).is_dir()]
     pages = {
         lang: {p.relative_to(site / lang).as_posix() for p in (site / lang).rglob("*.html")} - NOT_IN_SITEMAP
         for lang in langs
     }
-    root = ElementTree.Element(f"{{{SITEMAP_NS}}}urlset")
+    entries = []
     for url, page in sorted((edition_root(lang) + page, page) for lang in langs for page in pages[lang]):
-        entry = ElementTree.SubElement(root, f"{{{SITEMAP_NS}}}url")
-        ElementTree.SubElement(entry, f"{{{SITEMAP_NS}}}loc").text = url
-        for other in languages() if on_readthedocs() else [other for other in langs if page in pages[other]]:
-            attributes = {"rel": "alternate", "hreflang": other, "href": edition_root(other) + page}
-            ElementTree.SubElement(entry, f"{{{XHTML_NS}}}link", attributes)
-    ElementTree.indent(root)
-    return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+        others = languages() if on_readthedocs() else [other for other in langs if page in pages[other]]
+        entries.append((url, [(other, edition_root(other) + page) for other in others]))
+    return render("sitemap.xml", entries=entries).encode()
 
 
 def swap(staging: Path, target: Path) -> None:
@@ -572,12 +547,6 @@ def build_target(
     return outputs, errors, new
 
 
-def downloads_published(site: Path, downloads: list[Path]) -> bool:
-    """Whether the site offers exactly these download files (the same files: links to them)."""
-    offered = {p.name: p.stat().st_ino for p in (site / "downloads").glob("*")}
-    return offered == {file.name: file.stat().st_ino for file in downloads}
-
-
 def publish_html(build_dir: Path) -> list[str]:
     """Publish the site: every edition, the chooser, the sitemap and the downloads."""
     downloads = sorted(build_dir.glob("pdf/*.pdf")) + sorted(build_dir.glob("epub/*.epub"))
@@ -585,7 +554,8 @@ def publish_html(build_dir: Path) -> list[str]:
     options = ("-D", f"edition_download_builders={','.join(builders)}") if builders else ()
     outputs, errors, new = build_target("html", build_dir, options)
     site = build_dir / "html"
-    if new or not site.is_dir() or not downloads_published(site, downloads):
+    offered = {p.name: p.stat().st_ino for p in (site / "downloads").glob("*")}  # (links to the files)
+    if new or not site.is_dir() or offered != {file.name: file.stat().st_ino for file in downloads}:
         stage_html(outputs, downloads, site, build_dir / ".html.staging", errors)
     for lang in built_languages():
         if lang != languages()[0] and (site / lang).is_dir():
@@ -782,34 +752,34 @@ def lay_out_for_readthedocs(build_dir: Path) -> None:
         shutil.copy2(build_dir / kind / f"{name}-{language}.{kind}", output / kind / f"{project}.{kind}")
 
 
+def publish_dist(build_dir: Path) -> list[str]:
+    """Pack the published site into build/dist."""
+    site = build_dir / "html"
+    if not (site / "index.html").exists():
+        return [f"{site}: no published site to pack; run `make all` first"]
+    name = editions.settings(ROOT)["edition_name"]
+    pack(site, build_dir / "dist" / f"{name}-site.tar.gz", int(os.environ["SOURCE_DATE_EPOCH"]))
+    return []
+
+
+PUBLISH = {
+    "html": publish_html,
+    "pdf": functools.partial(publish_files, "pdf"),
+    "epub": functools.partial(publish_files, "epub"),
+    "dist": publish_dist,
+}
+
+
 def run(target: str, build_dir: Path) -> list[str]:
-    """Publish one target (or all, downloads first); return what went wrong."""
+    """Publish one target (all and readthedocs: downloads first); return what went wrong."""
     os.environ["SOURCE_DATE_EPOCH"] = source_date_epoch()
     os.environ.setdefault("FORCE_SOURCE_DATE", "1")  # (TeX honours SOURCE_DATE_EPOCH only with it)
-    errors = []
+    targets = ALL_TARGETS if target in ("all", "readthedocs") else [target]
     with build_dir_lock(build_dir):
-        if target == "readthedocs":
-            errors = [error for name in ALL_TARGETS for error in publish_target(name, build_dir)]
-            if not errors:
-                lay_out_for_readthedocs(build_dir)
-            return errors
-        for name in ALL_TARGETS if target == "all" else [target]:
-            if name == "dist":
-                site = build_dir / "html"
-                if not (site / "index.html").exists():
-                    raise BuildError(f"{site}: no published site to pack; run `make all` first")
-                pack(
-                    site,
-                    build_dir / "dist" / f"{editions.settings(ROOT)['edition_name']}-site.tar.gz",
-                    int(os.environ["SOURCE_DATE_EPOCH"]),
-                )
-            else:
-                errors += publish_target(name, build_dir)
+        errors = [error for name in targets for error in PUBLISH[name](build_dir)]
+        if target == "readthedocs" and not errors:
+            lay_out_for_readthedocs(build_dir)
     return errors
-
-
-def publish_target(name: str, build_dir: Path) -> list[str]:
-    return publish_html(build_dir) if name == "html" else publish_files(name, build_dir)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -820,8 +790,6 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGINT, on_interrupt)
     try:
         errors = run(args.target, args.build_dir.resolve())
-    except BuildError as error:
-        errors = [str(error)]
     except KeyboardInterrupt:
         print(f"publish: interrupted; build/{args.target} was left as it was", file=sys.stderr)
         return 130

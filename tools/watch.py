@@ -46,10 +46,7 @@ class BuildInputs(watchfiles.DefaultFilter):
 def republish(build_dir: Path) -> None:
     """Run what ``make html`` runs, and say how it went."""
     start = time.perf_counter()
-    try:
-        errors = publish.run("html", build_dir)
-    except publish.BuildError as error:
-        errors = [str(error)]
+    errors = publish.run("html", build_dir)
     for error in errors:
         print(f"watch: {error}", file=sys.stderr, flush=True)
     print(f"watch: published {build_dir / 'html'} in {time.perf_counter() - start:.2f} s", flush=True)
