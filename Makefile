@@ -74,7 +74,7 @@ podiff: ## Make `git diff` of .po files readable (once per clone)
 
 # -- Checking -----------------------------------------------------------------
 test: system-test $(STAMP) $(NODE) check-po lint ## The catalog gate, ruff and every test, as CI runs them
-	$(BIN)/python -m pytest -n auto
+	$(BIN)/python -m pytest -n auto --dist loadfile
 test-fast: system-html $(STAMP) ## The tests that take no browser, TeX or whole publication (under a minute)
 	$(BIN)/python -m pytest -n auto -m "not slow"
 lint: $(STAMP) ## Lint and format-check the Python code (ruff)
