@@ -4,6 +4,7 @@ setting, makes an edit to it a full rebuild)."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.metadata
 import os
@@ -22,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 INPUTS = ("conf.py", "source", "locale", "bilingual")
 
 
+@functools.cache  # (once a process: `make watch` restarts when the code changes, not the packages)
 def installed_distributions() -> list[str]:
     """Every installed distribution and its version (a ``pip install`` can change a page)."""
     found = {(d.metadata["Name"] or "").lower(): d.version for d in importlib.metadata.distributions()}
