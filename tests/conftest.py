@@ -70,6 +70,17 @@ def copy_project(target: Path) -> Path:
     return target
 
 
+def catalog_translation(msgid: str, locale_dir: Path = ROOT / "locale", language: str = "en") -> str:
+    """The msgstr a translator wrote for *msgid* in a language's catalogs."""
+    import polib
+
+    for po_path in sorted((locale_dir / language / "LC_MESSAGES").glob("*.po")):
+        for entry in polib.pofile(str(po_path)).translated_entries():
+            if entry.msgid == msgid:
+                return entry.msgstr
+    raise LookupError(msgid)
+
+
 def catalog_project(root: Path, messages: list[tuple[str, str]], files: dict[str, str] | None = None) -> Path:
     """A project of one English catalog of *messages* (msgid, msgstr) in the project's form,
     and *files* (path: text) beside it; return the catalog's path."""

@@ -6,19 +6,15 @@ import zipfile
 from pathlib import Path
 from xml.etree import ElementTree
 
-import polib
 import pytest
+from conftest import catalog_translation
 
 DC = "{http://purl.org/dc/elements/1.1/}"
 
 
-def catalog_translation(app, msgid: str) -> str:
-    """The msgstr for *msgid* in the test root's English catalogs, as a translator wrote it."""
-    for po_path in sorted(Path(app.srcdir, "locale", "en", "LC_MESSAGES").glob("*.po")):
-        for entry in polib.pofile(str(po_path)).translated_entries():
-            if entry.msgid == msgid:
-                return entry.msgstr
-    raise LookupError(msgid)
+def translation(app, msgid: str) -> str:
+    """The msgstr for *msgid* in the test root's English catalogs."""
+    return catalog_translation(msgid, Path(app.srcdir, "locale"))
 
 
 def epub_path(app) -> Path:
@@ -39,10 +35,10 @@ def package_metadata(app) -> ElementTree.Element:
 def test_translated_epub_names_book_and_author_from_the_catalogs(app) -> None:
     app.build()
     metadata = package_metadata(app)
-    assert metadata.findtext(f"{DC}title") == catalog_translation(app, "작은 책")
-    assert metadata.findtext(f"{DC}creator") == catalog_translation(app, "홍길동")
+    assert metadata.findtext(f"{DC}title") == translation(app, "작은 책")
+    assert metadata.findtext(f"{DC}creator") == translation(app, "홍길동")
     assert metadata.findtext(f"{DC}language") == "en"
-    assert metadata.findtext(f"{DC}description") == catalog_translation(app, "첫 문단이다.")
+    assert metadata.findtext(f"{DC}description") == translation(app, "첫 문단이다.")
     assert metadata.findtext(f"{DC}identifier") == "https://example.org/book/en/"
 
 
@@ -88,7 +84,7 @@ def test_epub_zip_entries_carry_source_date_epoch(app, monkeypatch) -> None:
 )
 def test_copyright_line_names_the_book_s_names_in_translation(app) -> None:
     app.build()
-    assert app.config.copyright == f"2018, {catalog_translation(app, '홍길동')}"
+    assert app.config.copyright == f"2018, {translation(app, '홍길동')}"
     assert package_metadata(app).findtext(f"{DC}rights") == app.config.copyright
     assert "copyright = " not in app.warning.getvalue()
 

@@ -29,7 +29,7 @@ import linkcheck
 import polib
 import pytest
 from bs4 import BeautifulSoup
-from conftest import Site, copy_project, publish
+from conftest import Site, catalog_translation, copy_project, publish
 from playwright.sync_api import Browser
 
 from tools import publish as publisher
@@ -81,15 +81,6 @@ def meta(page: BeautifulSoup, key: str) -> list[str]:
 
 def content_pages(site: Path, lang: str) -> list[Path]:
     return sorted(p for p in (site / lang).glob("*.html") if p.name not in NON_CONTENT_PAGES)
-
-
-def catalog_translation(msgid: str) -> str:
-    """The English msgstr for *msgid* in the project's catalogs."""
-    for po_path in sorted((ROOT / "locale" / "en" / "LC_MESSAGES").glob("*.po")):
-        for entry in polib.pofile(str(po_path)).translated_entries():
-            if entry.msgid == msgid:
-                return entry.msgstr
-    raise LookupError(msgid)
 
 
 @pytest.fixture(scope="session")
