@@ -17,8 +17,6 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
 
-ROOT = Path(__file__).resolve().parent.parent
-
 
 @dataclass(frozen=True)
 class Edition:
@@ -69,12 +67,12 @@ def og_locale(language: str) -> str:
 
 
 @functools.cache
-def settings(root: Path = ROOT) -> dict[str, Any]:
+def settings(root: Path) -> dict[str, Any]:
     """The settings of a project's conf.py, for the tools that are not Sphinx builds."""
     return runpy.run_path(str(root / "conf.py"))
 
 
-def project_languages(root: Path = ROOT) -> list[str]:
+def project_languages(root: Path) -> list[str]:
     return list(settings(root)["edition_languages"])
 
 

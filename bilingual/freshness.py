@@ -18,7 +18,6 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.util.typing import ExtensionMetadata
 
-ROOT = Path(__file__).resolve().parent.parent
 #: What every build reads, besides the settings and the installed packages.
 INPUTS = ("conf.py", "source", "locale", "bilingual")
 
@@ -30,7 +29,7 @@ def installed_distributions() -> list[str]:
     return [f"{name}=={version}" for name, version in sorted(found.items())]
 
 
-def digest(paths: Iterable[Path], root: Path = ROOT, extra: Iterable[str] = ()) -> str:
+def digest(paths: Iterable[Path], root: Path, extra: Iterable[str] = ()) -> str:
     """A digest of the files under *paths* (names and contents, in a stable order) and of *extra*."""
     found = hashlib.sha256()
     for text in extra:

@@ -26,7 +26,6 @@ import functools
 import gc
 import gzip
 import html
-import io
 import multiprocessing
 import os
 import posixpath
@@ -48,7 +47,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bilingual import editions  # noqa: E402
-from bilingual.freshness import inputs_digest  # noqa: E402
+from bilingual.freshness import digest, inputs_digest  # noqa: E402
 
 SOURCE = ROOT / "source"
 #: Pages of an edition that the sitemap does not list.
@@ -159,8 +158,9 @@ class Build:
             "-c", str(ROOT), "-d", str(self.doctrees), str(SOURCE), str(self.outdir(name)),
         ]  # fmt: skip
 
-    def inputs(self) -> str:
-        return inputs_digest(ROOT, [*self.argv(self.language), *(self.argv(self.view) if self.view else [])])
+    def inputs(self, project: str) -> str:
+        """The digest of its inputs: the *project*'s (the same for every build) and its arguments."""
+        return digest([], ROOT, [project, *(arg for name in self.names for arg in self.argv(name))])
 
     def up_to_date(self, inputs: str) -> bool:
         outputs = [self.outdir(name) for name in self.names]
@@ -256,9 +256,9 @@ def build_all(builds: list[Build], alongside: Callable[[], object]) -> dict[str,
     shutil.rmtree(logs, ignore_errors=True)
     logs.mkdir(parents=True)
     results: dict[str, str | None] = {name: None for build in builds for name in build.names}
-    stale = []
+    stale, project = [], inputs_digest(ROOT, [])  # (the project's files, read once)
     for build in builds:
-        inputs = build.inputs()
+        inputs = build.inputs(project)
         if build.up_to_date(inputs):
             continue
         if not build.stamp.is_file() and build.doctrees.exists():
@@ -477,6 +477,7 @@ def chooser_html(titles: dict[str, str]) -> str:
     )
 
 
+@functools.cache  # (a mended page asks for two messages, and the chooser for one per language)
 def interface(language: str, message: str) -> str:
     """An interface message in *language*, from its ``sphinx.po`` (the theme's strings), if it has it."""
     from sphinx_intl.catalog import load_po
@@ -702,17 +703,16 @@ def pack(site: Path, archive: Path, mtime: int) -> None:
         info.size = 0 if path.is_dir() else path.stat().st_size
         return info
 
-    data = io.BytesIO()
-    with tarfile.open(fileobj=data, mode="w", format=tarfile.PAX_FORMAT) as tar:
+    archive.parent.mkdir(parents=True, exist_ok=True)
+    partial = archive.with_name(f".{archive.name}.partial")
+    with (
+        partial.open("wb") as file,
+        gzip.GzipFile("", "wb", 9, file, mtime) as gz,
+        tarfile.open(fileobj=gz, mode="w", format=tarfile.PAX_FORMAT) as tar,
+    ):
         for path in [site, *sorted(site.rglob("*"), key=lambda p: p.relative_to(site).as_posix())]:
             with open(path, "rb") if path.is_file() else contextlib.nullcontext() as content:
                 tar.addfile(entry(path), content)
-    archive.parent.mkdir(parents=True, exist_ok=True)
-    partial = archive.with_name(f".{archive.name}.partial")
-    with gzip.GzipFile(
-        filename="", mode="wb", fileobj=partial.open("wb"), mtime=mtime, compresslevel=9
-    ) as gz:
-        gz.write(data.getvalue())
     partial.replace(archive)
 
 

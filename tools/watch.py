@@ -30,9 +30,10 @@ import watchfiles
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bilingual.freshness import INPUTS  # noqa: E402
 from tools import publish  # noqa: E402
 
-WATCHED = ("conf.py", "source", "locale", "bilingual", "tools")
+WATCHED = (*INPUTS, "tools")
 CODE = ("conf.py", "bilingual", "tools")
 
 
