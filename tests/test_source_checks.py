@@ -118,7 +118,7 @@ def test_decomposed_catalogs_are_style_problems_until_format_po_composes_them(tm
     project = Project(tmp_path)
     what = (
         f"“{korean}” is not in Unicode NFC (decomposed, as some systems type Hangul): it looks the same, but "
-        "search and the checks miss it"
+        "search and the catalog checks miss it"
     )
     line = load_entries(project, path)[0].line
     problems = [(str(p), p.kind) for p in check_catalogs(project) if "NFC" in p.what]

@@ -8,10 +8,9 @@ import tempfile
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
-from babel.messages.pofile import read_po
 
-from bilingual.source_checks import decomposed
-from tools.pocheck.catalogs import LAG, STYLE, Entry, Problem, Project, formatted, language_of
+from bilingual.source_checks import NFC_WARNING, decomposed
+from tools.pocheck.catalogs import LAG, STYLE, Entry, Problem, Project, formatted, language_of, read_catalog
 
 #: msgfmt's diagnostics: ``file:line: message`` or ``file:line:column: message``.
 MSGFMT_LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?:\d+:)? (?P<what>.*)$", re.MULTILINE)
@@ -63,13 +62,12 @@ def check_file(project: Project, path: Path, run_msgfmt: bool = True) -> list[Pr
 
 def check_composed(project: Project, path: Path, formatted_by_make: bool) -> list[Problem]:
     """Every line in Unicode NFC: decomposed Hangul looks the same, but search and the checks miss it."""
-    todo = "retype it, or convert the file with `uconv -x any-nfc`"
-    todo = "run `make format-po`, which composes it" if formatted_by_make else todo
-    what = "is not in Unicode NFC (decomposed, as some systems type Hangul): it looks the same, but search"
-    return [
-        Problem(project.relative(path), line, f"“{word}” {what} and the checks miss it", todo, STYLE)
-        for line, word in decomposed(path.read_text(encoding="utf-8"))
-    ]
+    problems = []
+    for line, word in decomposed(path.read_text(encoding="utf-8")):
+        what, todo = (NFC_WARNING % word).split(" — ")
+        todo = "run `make format-po`, which composes it" if formatted_by_make else todo
+        problems.append(Problem(project.relative(path), line, what, todo, STYLE))
+    return problems
 
 
 def check_headers(project: Project, path: Path, catalog: Catalog) -> list[Problem]:
@@ -137,11 +135,6 @@ def check_format(project: Project, path: Path, catalog: Catalog) -> list[Problem
     return [Problem(project.relative(path), line, what, "run `make format-po` and commit the result", STYLE)]
 
 
-def read(path: Path) -> Catalog:
-    with path.open("rb") as f:
-        return read_po(f)  # (as it is: a catalog that fails the gate's syntax check too)
-
-
 def check_templates(project: Project, languages: list[str]) -> list[Problem]:
     """Catalogs as current as the source (templates extracted afresh): a problem per message that a
     catalog lacks (`make update-po` not run: readers see the original), and per message gone."""
@@ -150,10 +143,11 @@ def check_templates(project: Project, languages: list[str]) -> list[Problem]:
         command = [sys.executable, "-m", "sphinx", "build", "-b", "gettext", "-q", "-c", str(project.root)]
         subprocess.run([*command, str(project.root / "source"), directory], check=True, capture_output=True)
         for pot in sorted(Path(directory).rglob("*.pot")):
-            template, name = read(pot), pot.relative_to(directory).with_suffix(".po")
+            template, name = read_catalog(pot, strict=False), pot.relative_to(directory).with_suffix(".po")
             for language in languages:
                 path = project.locale_dir / language / "LC_MESSAGES" / name
-                shown, catalog = project.relative(path), read(path) if path.exists() else []
+                catalog = read_catalog(path, strict=False) if path.exists() else []
+                shown = project.relative(path)
                 lag = f"this message is not in {shown}: readers of the {language} edition see the original"
                 for message in [m for m in template if m.id and m.id not in catalog]:
                     where, line = message.locations[0] if message.locations else (path, 1)
