@@ -16,7 +16,7 @@ with contextlib.redirect_stdout(io.StringIO()):
 
 # -- Project -----------------------------------------------------------------
 # Titles and names shown in the theme come from the catalogs at build time
-# (see bilingual/switcher.py), so English lives only in locale/en.
+# (bilingual/edition_meta.py), so English lives only in locale/en.
 
 project = "중국, 혁신성과 로컬리티(Locality)의 사례"
 author = "김성옥"

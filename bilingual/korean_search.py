@@ -61,11 +61,6 @@ def query_term(run: str) -> str:
     return run
 
 
-def query_terms(query: str) -> list[str]:
-    """The Python twin of the browser's ``splitQuery``, for tests and measurements."""
-    return [query_term(run) for run in runs(query)]
-
-
 #: The browser's twin of `query_terms`, with the constants above.
 JS_SPLITTER = "\n" + Template(
     (Path(__file__).parent / "templates" / "korean-splitter.js").read_text(encoding="utf-8")

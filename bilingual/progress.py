@@ -206,7 +206,8 @@ class TranslationStatus(SphinxDirective):
         items = nodes.bullet_list(classes=["translation-outdated-list"])
         for progress in all_progress:
             path = self.env.doc2path(progress.name)
-            lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
+            outdated = progress.outdated and path.is_file()
+            lines = path.read_text(encoding="utf-8").splitlines() if outdated else []
             for msgid, msgstr, line in progress.outdated:
                 # The label (``(name)=``) on the line before the passage, if any.
                 label = LABEL.match(lines[line - 2]) if 2 <= line <= len(lines) + 1 else None

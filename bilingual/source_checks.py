@@ -3,6 +3,7 @@ search and the checks miss, and emphasis CommonMark cannot close: in ``**서비�
 closing ``**`` sits between punctuation and a particle, so the asterisks show (commonmark-spec
 issue 650), where a role renders as written: ``{strong}`서비스(service)`는``."""
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -45,9 +46,11 @@ class UnclosedEmphasis(NamedTuple):
     todo: str
 
 
-def emphasis_parser(config: MdParserConfig) -> MarkdownIt:
-    """MyST's markdown-it with *config*, keeping in the parse's env the emphasis left as text."""
-    md = create_md_parser(config, RendererHTML)
+@functools.cache  # (one for every page: making one is most of a short page's parse)
+def emphasis_parser(extensions: frozenset[str]) -> MarkdownIt:
+    """MyST's markdown-it with these extensions, keeping in the parse's env the emphasis left as text."""
+    md = create_md_parser(MdParserConfig(enable_extensions=set(extensions)), RendererHTML)
+    md.disable("wordcount")
     md.inline.ruler.at("emphasis", tokenize_emphasis)
     md.inline.ruler2.after("emphasis", UNCLOSED, record_unclosed)
     return md
@@ -159,7 +162,8 @@ def check_source(app: Sphinx, docname: str, source: list[str]) -> None:
     for line, word in decomposed(source[0]):
         logger.warning(NFC_WARNING, word, location=(docname, line), type="bilingual", subtype="nfc")
     if app.config.source_suffix.get(app.env.doc2path(docname).suffix) == "markdown":
-        for line, what, todo in unclosed_emphasis(emphasis_parser(app.env.myst_config), source[0]):
+        parser = emphasis_parser(frozenset(app.config.myst_enable_extensions))
+        for line, what, todo in unclosed_emphasis(parser, source[0]):
             logger.warning(
                 "%s — %s", what, todo, location=(docname, line), type="bilingual", subtype="emphasis"
             )

@@ -55,10 +55,9 @@ def parser() -> MarkdownIt:
     return create_md_parser(CONFIG, RendererHTML).disable("wordcount")
 
 
-@cache
 def emphasis_parser() -> MarkdownIt:
     """The same, keeping the emphasis it leaves as text (`bilingual.source_checks`)."""
-    return source_checks.emphasis_parser(CONFIG).disable("wordcount")
+    return source_checks.emphasis_parser(frozenset(CONFIG.enable_extensions))
 
 
 @dataclass
